@@ -1,0 +1,156 @@
+"""Budget + catalog → Disclosure: the only place where figures are computed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .. import catalog as catalogs
+from ..document import Banner, Block, Cell, Column, Heading, Row, Table
+from ..fmt import cn_ordinal
+from ..model.budget import Budget, Level, Source, Unit
+from .figures import compute
+from .grid import H, header, number
+from .ledger import ZERO, Ledger, facts_of
+from .notes import ScopeText, environment, render_notes
+from .performance import performance_blocks
+from .tables import Scope, nine_tables
+
+GOV_SHORT = {Level.county: "我县", Level.city: "我市", Level.province: "我省"}
+
+
+def build(budget: Budget, templates: Path | None = None):
+    """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit."""
+    from ..document import Disclosure
+
+    catalog = catalogs.load(budget.budget_year)
+    env = environment("notes", templates)
+    ledger = Ledger(facts_of(budget))
+    dept = budget.department
+    blocks: list[Block] = [Heading("第一部分 部门预算", 1, id="part1")]
+    scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}")
+    blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
+    blocks.extend(nine_tables(scope))
+    blocks.extend(_notes(budget, scope, budget.units, env, catalog))
+    blocks.append(Heading("第二部分 部门所属单位预算", 1, id="part2"))
+    for i, unit in enumerate(budget.units, start=1):
+        uscope = Scope(ledger.for_unit(unit.code), unit.code, unit.name, "单位", budget.budget_year, catalog,
+                       f"u{unit.code}")
+        blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
+        blocks.extend(nine_tables(uscope))
+        blocks.extend(_notes(budget, uscope, [unit], env, catalog))
+    return Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
+                      department_name=dept.name, year=budget.budget_year, blocks=blocks,
+                      source_name=budget.source_name)
+
+
+def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:
+    dept = budget.department
+    is_dept = scope.word == "部门"
+    unit = units[0]
+    text = ScopeText(
+        name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
+        gov=budget.level.value, gov_short=GOV_SHORT[budget.level],
+        duties_intro="" if is_dept else unit.duties_intro,
+        duties=dept.duties if is_dept or unit.duties is None else unit.duties,
+        structure=dept.structure if is_dept else "", performance=dept.performance, reasons=dept.reasons,
+        other_matters=dept.other_matters,
+    )
+    figures = compute(budget, scope.ledger, units, catalog)
+    codes = {u.code for u in units}
+    indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in codes]
+    inserts = {
+        "units": lambda: [units_table(scope, units)],
+        "procurement": lambda: [procurement_table(budget, scope, units)],
+        "assets": lambda: [assets_table(scope, units)],
+        "performance": lambda: performance_blocks(budget, indices, scope.id),
+    }
+    return render_notes(env, text, figures, scope.id, inserts)
+
+
+def units_table(scope: Scope, units: list[Unit]) -> Table:
+    head, columns = header([H("单位名称", key="name", kind="text", width=3), H("单位性质", key="nature", kind="text"),
+                            H("单位规格", key="rank", kind="text"), H("经费保障形式", key="funding", kind="text")],
+                           colnums=False)
+    rows = [Row([Cell(u.name), Cell(u.nature.value), Cell(u.rank), Cell(u.funding)]) for u in units]
+    return Table(f"{scope.id}-units", f"{scope.word}机构设置情况", None, columns, head, rows, kind="units", toc=False)
+
+
+PROCUREMENT_FUNDS = ["一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
+                     "非财政拨款结转结余"]
+
+
+def _procurement_fund(source: Source, carryover: bool) -> str:
+    if carryover:
+        return "财政拨款结转" if source.appropriation else "非财政拨款结转结余"
+    return {Source.general: "一般公共预算拨款", Source.fund: "基金预算拨款", Source.state_capital: "国有资本经营预算拨款",
+            Source.special_account: "财政专户核拨"}.get(source, "单位资金")
+
+
+def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
+    tree = [H("政府采购项目来源", [H("项目名称", key="project", kind="text", width=2.2), H("预算资金", key="budget")]),
+            H("采购物品名称", key="item", kind="text", width=2), H("政府采购目录序号", key="catalog_no", kind="text"),
+            H("计量单位", key="measure", kind="text", width=0.7), H("数量", key="quantity", kind="number", width=0.7),
+            H("单价", key="unit_price"),
+            H("政府采购金额（当年部门预算安排资金）", [H("合计", key="total")] + [H(f, key=f) for f in PROCUREMENT_FUNDS]),
+            H(f"{budget.budget_year}年预留中小微企业份额", key="sme")]
+    head, columns = header(tree, colnums=False)
+    rows: list[Row] = []
+    totals = {f: ZERO for f in PROCUREMENT_FUNDS}
+    for unit in units:
+        for line in unit.procurement:
+            fund = _procurement_fund(line.source, line.carryover)
+            totals[fund] += line.amount
+            project = next((p for p in budget.projects if p.name == line.project
+                            and budget.unit_of(p).code == unit.code), None)
+            project_budget = sum((l.amount for l in project.lines()), ZERO) if project else None
+            rows.append(Row([Cell(line.project), Cell(project_budget, "amount"), Cell(line.item),
+                             Cell(line.catalog_no), Cell(line.measure),
+                             Cell(_plain(line.quantity), "text"), Cell(line.unit_price, "amount"),
+                             Cell(line.amount, "amount")]
+                            + [Cell(line.amount if f == fund else ZERO, "amount") for f in PROCUREMENT_FUNDS]
+                            + [Cell(line.sme_reserved, "amount")]))
+    if rows:
+        sme = sum((l.sme_reserved or ZERO for u in units for l in u.procurement), ZERO)
+        total_row = Row([Cell("合计"), Cell(None, "amount"), Cell(""), Cell(""), Cell(""), Cell(""),
+                         Cell(None, "amount"), Cell(sum(totals.values(), ZERO), "amount")]
+                        + [Cell(totals[f], "amount") for f in PROCUREMENT_FUNDS] + [Cell(sme, "amount")], level=0)
+        rows.insert(0, total_row)
+    return Table(f"{scope.id}-procurement", f"{scope.word}政府采购预算", Banner(scope.code, scope.name, None),
+                 columns, head, rows, empty_note=None if rows else "注：无政府采购预算，空表列示。",
+                 notes=["注：同一采购目录序号的物品，其单价会因配置规格不同而变动，均符合资产配置标准。涉密采购事项按照相关规定执行。"],
+                 landscape=True, kind="procurement", toc=False)
+
+
+def _plain(value: Decimal | None) -> str:
+    """A quantity as typed, without trailing zeros (35, 1.5)."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return text
+
+
+def assets_table(scope: Scope, units: list[Unit]) -> Table:
+    assets = [u.assets for u in units if u.assets is not None]
+
+    def total(attr: str) -> Decimal | None:
+        values = [getattr(a, attr) for a in assets if getattr(a, attr) is not None]
+        return sum(values, ZERO) if values else None
+
+    value_total = sum((total(a) or ZERO for a in ("buildings_value", "vehicles_value", "equipment_value",
+                                                  "other_value")), ZERO)
+    rows = [
+        ("资产总额", None, value_total),
+        ("1、房屋（平方米）", total("buildings_area"), total("buildings_value")),
+        ("其中：办公用房（平方米）", total("office_area"), total("office_value")),
+        ("2、车辆（台、辆）", total("vehicles"), total("vehicles_value")),
+        ("3、单价在20万元以上的设备", total("equipment"), total("equipment_value")),
+        ("4、其他固定资产", None, total("other_value")),
+    ]
+    head, columns = header([H("项目", key="item", kind="text", width=3), H("数量", key="quantity", kind="text"),
+                            H("价值（金额单位：万元）", key="value")], colnums=False)
+    body = [Row([Cell(label), Cell(_plain(Decimal(q)) if q else "", "text"), Cell(v, "amount")],
+                level=0 if i == 0 else 9) for i, (label, q, v) in enumerate(rows)]
+    banner = Banner(scope.code, scope.name, None, unit_label=None, extra=f"截止时间：{scope.year - 1}-12-31")
+    return Table(f"{scope.id}-assets", f"{scope.word}固定资产占用情况表", banner, columns, head, body,
+                 kind="assets", toc=False)

@@ -1,0 +1,132 @@
+"""The figures the explanatory notes quote, computed once per scope from the same facts as the tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model.budget import Budget, LastYear, Nature, SanGong, Source, Unit
+from .ledger import PROJECT, ZERO, Ledger
+from .performance import ordered
+from .tables import FUNDS, sangong_items
+
+ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
+
+
+@dataclass
+class Change:
+    """This year against last year, as the notes word it."""
+
+    current: Decimal
+    last: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.current - self.last
+
+    @property
+    def direction(self) -> str:
+        d = self.delta.quantize(Decimal("0.01"))
+        return "增加" if d > 0 else "减少" if d < 0 else "持平"
+
+    @property
+    def amount(self) -> Decimal:
+        return abs(self.delta)
+
+
+@dataclass
+class ProjectLine:
+    name: str
+    amount: Decimal
+    classified: bool
+
+
+@dataclass
+class Figures:
+    year: int
+    income_total: Decimal
+    income_by_source: dict[str, Decimal]  # general, fund, state_capital, special_account, other
+    carryover: Decimal
+    spending_total: Decimal
+    basic: Decimal
+    personnel: Decimal
+    public: Decimal
+    project: Decimal
+    projects: list[ProjectLine]
+    running: Decimal  # 机关运行经费: 公用经费 of administrative (行政/参公) units
+    running_uses: list[tuple[str, Decimal]]
+    sangong: dict[str, Decimal]  # item -> total over the three funds
+    procurement: Decimal
+    assets_total: Decimal
+    assets_planned: Decimal
+    last: LastYear | None
+    last_year: int
+    changes: dict[str, Change] = field(default_factory=dict)
+
+
+def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figures:
+    current = ledger.where(lambda f: not f.carryover)
+    by_source = current.by(lambda f: f.source)
+    general = by_source.get(Source.general, ZERO)
+    fund = by_source.get(Source.fund, ZERO)
+    state = by_source.get(Source.state_capital, ZERO)
+    special = by_source.get(Source.special_account, ZERO)
+    other = sum(by_source.values(), ZERO) - general - fund - state - special
+    basic_ledger = ledger.where(lambda f: f.kind != PROJECT)
+    personnel = basic_ledger.total(lambda f: f.economic is not None and catalog.is_personnel(f.economic))
+    basic = basic_ledger.total()
+    project = ledger.total(lambda f: f.kind == PROJECT)
+
+    unit_codes = {u.code for u in units}
+    indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in unit_codes]
+    projects = [ProjectLine(budget.projects[i].name, sum((l.amount for l in budget.projects[i].lines()), ZERO),
+                            budget.projects[i].classified) for i in ordered(budget, indices)]
+
+    admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
+    running_ledger = basic_ledger.where(
+        lambda f: f.unit in admin and f.economic is not None and not catalog.is_personnel(f.economic))
+    uses = sorted(running_ledger.by(lambda f: f.economic).items())
+    items = sangong_items(ledger)
+    sangong = {k: sum(v.values(), ZERO) for k, v in items.items()}
+
+    procurement = sum((p.amount for u in units for p in u.procurement), ZERO)
+    assets = [u.assets for u in units if u.assets is not None]
+    assets_total = sum((a.buildings_value or ZERO) + (a.vehicles_value or ZERO) + (a.equipment_value or ZERO)
+                       + (a.other_value or ZERO) for a in assets) if assets else ZERO
+    planned = sum((a.planned_purchase for a in assets), ZERO)
+
+    last = budget.department.last_year
+    figures = Figures(
+        year=budget.budget_year, income_total=current.total(),
+        income_by_source={"general": general, "fund": fund, "state_capital": state, "special_account": special,
+                          "other": other},
+        carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
+        personnel=personnel, public=basic - personnel, project=project, projects=projects,
+        running=running_ledger.total(), running_uses=[(catalog.economic_name(c), a) for c, a in uses],
+        sangong=sangong, procurement=procurement, assets_total=assets_total, assets_planned=planned,
+        last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),
+    )
+    # Comparisons are made at department level only: last year's figures are the department's.
+    if last is not None and len(units) == len(budget.units):
+        figures.changes = {
+            "total": Change(figures.spending_total, last.basic_total() + last.project),
+            "basic": Change(basic, last.basic_total()),
+            "project": Change(project, last.project),
+        }
+        if last.personnel is not None:
+            figures.changes["personnel"] = Change(personnel, last.personnel)
+            figures.changes["public"] = Change(basic - personnel, last.public)
+        if last.sangong is not None:
+            figures.changes.update(_sangong_changes(sangong, last.sangong))
+    return figures
+
+
+def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change]:
+    before = {"abroad": last.abroad, "vehicle_purchase": last.vehicle_purchase,
+              "vehicle_operation": last.vehicle_operation, "reception": last.reception}
+    before["vehicle"] = last.vehicle_purchase + last.vehicle_operation
+    before["sangong"] = before["abroad"] + before["vehicle"] + last.reception
+    return {f"sangong.{k}": Change(now[k], v) for k, v in before.items()}
+
+
+FUND_LABELS = {src: label for label, src in FUNDS}

@@ -1,0 +1,292 @@
+"""What a department authors: the pydantic models of the budget YAML (no totals, only leaf facts)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
+
+
+def _code_schema(digits: str, what: str) -> WithJsonSchema:
+    # Editors (yaml-language-server) accept a code typed with or without quotes.
+    return WithJsonSchema({"type": ["string", "integer"], "pattern": f"^[0-9]{{{digits}}}$", "description": what})
+
+
+FunctionCode = Annotated[str, Field(pattern=r"^[0-9]{7}$"), _code_schema("7", "支出功能分类科目编码（项级，7 位）")]
+EconomicCode = Annotated[str, Field(pattern=r"^[0-9]{5}$"), _code_schema("5", "部门预算支出经济分类科目编码（款级，5 位）")]
+UnitCode = Annotated[str, Field(pattern=r"^[0-9]{3,12}$"), _code_schema("3,12", "单位编码")]
+DeptCode = Annotated[str, Field(pattern=r"^[0-9]{2,9}$"), _code_schema("2,9", "部门编码")]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="金额（万元，最多两位小数）")]
+SignedAmount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, description="累计支出进度（%）")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Source(str, Enum):
+    """Where the money comes from (资金来源); the first three are 财政拨款."""
+
+    general = "一般公共预算"
+    fund = "政府性基金预算"
+    state_capital = "国有资本经营预算"
+    special_account = "财政专户管理资金"
+    business = "事业收入"
+    operating = "事业单位经营收入"
+    higher = "上级补助收入"
+    subsidiary = "附属单位上缴收入"
+    other = "其他收入"
+
+    @property
+    def appropriation(self) -> bool:
+        return self in (Source.general, Source.fund, Source.state_capital)
+
+
+class Kind(str, Enum):
+    """Spending kind (支出类型) for non-project lines."""
+
+    basic = "基本支出"
+    operating = "经营支出"
+    remit = "上解上级支出"
+    subsidy = "对附属单位补助支出"
+
+
+class Nature(str, Enum):
+    administrative = "行政"
+    institution = "事业"
+    civil_service_managed = "参公"
+
+
+class Level(str, Enum):
+    county = "县级"
+    city = "市级"
+    province = "省级"
+
+
+class PerformanceLayout(str, Enum):
+    simple = "简式"  # 巨鹿: goals and indicator grid
+    detailed = "详式"  # 魏县: head block with code, budget, uses and spending plan
+
+
+class ProjectOrder(str, Enum):
+    pinyin = "拼音"
+    code = "编码"
+    input = "录入"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, use_enum_values=False)
+    # Where this object stands in its YAML file, set by the loader; used by findings.
+    _at: Any = PrivateAttr(default=None)
+
+
+class Line(Strict):
+    """One leaf amount: function 项 × economic 款 × source."""
+
+    function: FunctionCode | None = Field(None, description="功能分类科目（项目中可省略，沿用项目的 function）")
+    economic: EconomicCode | None = Field(None, description="经济分类科目（基本支出必填）")
+    amount: Amount
+    source: Source = Field(Source.general, description="资金来源，默认一般公共预算")
+    carryover: bool = Field(False, description="是否为上年结转资金")
+
+
+class BasicLine(Line):
+    kind: Kind = Field(Kind.basic, description="支出类型，默认基本支出")
+
+
+class Indicator(Strict):
+    """One row of a performance target grid (绩效指标)."""
+
+    level1: Text = Field(description="一级指标：产出指标、效益指标、满意度指标")
+    level2: Text = Field(description="二级指标，如数量指标、成本指标、社会效益指标")
+    name: Text = Field(description="三级指标")
+    description: str = Field("", description="绩效指标描述")
+    value: str = Field("", description="指标值")
+    basis: str = Field("", description="指标值确定依据")
+
+
+class Project(Strict):
+    """A project (项目支出): its money and its performance targets."""
+
+    name: Text
+    code: str | None = Field(None, description="项目编码")
+    unit: UnitCode | None = Field(None, description="所属单位编码；部门只有一个单位时可省略")
+    function: FunctionCode | None = Field(None, description="功能分类科目（项级）")
+    economic: EconomicCode | None = Field(None, description="经济分类科目（与 amount 连用）")
+    amount: Amount | None = Field(None, description="金额：项目只有一笔资金时使用；多笔时用 amounts")
+    source: Source = Source.general
+    carryover: bool = False
+    amounts: list[Line] | None = Field(None, description="按经济分类或资金来源拆分的多笔资金")
+    classified: bool = Field(False, description="涉密项目：绩效目标表只公开“此项涉密”，金额照常计入各表")
+    purpose: str = Field("", description="资金用途")
+    plan: list[Percent] | None = Field(None, min_length=4, max_length=4, description="资金支出计划：3月底、6月底、10月底、12月底累计百分比")
+    goals: list[Text] = Field(default_factory=list, description="绩效目标（逐条）")
+    indicators: list[Indicator] = Field(default_factory=list, description="绩效指标表各行")
+
+    @model_validator(mode="after")
+    def _one_way_to_give_money(self) -> Project:
+        if (self.amount is None) == (self.amounts is None):
+            raise ValueError("项目金额须且只能用 amount（单笔）或 amounts（多笔）之一给出")
+        return self
+
+    def lines(self) -> list[Line]:
+        """The project's money as lines, the shorthand expanded."""
+        if self.amounts is not None:
+            return self.amounts
+        line = Line(function=self.function, economic=self.economic, amount=self.amount, source=self.source,
+                    carryover=self.carryover)
+        line._at = self._at
+        return [line]
+
+
+class Procurement(Strict):
+    """One line of the government procurement budget (政府采购预算)."""
+
+    project: Text = Field(description="政府采购项目来源：项目名称（须为本单位项目）")
+    item: Text = Field(description="采购物品名称")
+    catalog_no: str = Field("", description="政府采购目录序号")
+    measure: str = Field("", description="计量单位")
+    quantity: Decimal | None = Field(None, ge=0)
+    unit_price: Amount | None = None
+    amount: Amount = Field(description="政府采购金额（万元）")
+    source: Source = Source.general
+    carryover: bool = False
+    sme_reserved: Amount | None = Field(None, description="预留中小微企业份额（万元）")
+
+
+class Assets(Strict):
+    """Fixed assets held at the end of last year (单位固定资产占用情况)."""
+
+    buildings_area: Decimal | None = Field(None, ge=0, description="房屋（平方米）")
+    buildings_value: Amount | None = None
+    office_area: Decimal | None = Field(None, ge=0, description="其中：办公用房（平方米）")
+    office_value: Amount | None = None
+    vehicles: int | None = Field(None, ge=0, description="车辆（台、辆）")
+    vehicles_value: Amount | None = None
+    equipment: int | None = Field(None, ge=0, description="单价在20万元以上的设备（台、套）")
+    equipment_value: Amount | None = None
+    other_value: Amount | None = Field(None, description="其他固定资产（万元）")
+    planned_purchase: Amount = Field(Decimal("0"), description="本年度拟购置固定资产总额（万元）")
+
+
+class Unit(Strict):
+    """A budget unit (预算单位) of the department."""
+
+    code: UnitCode
+    name: Text
+    nature: Nature = Field(description="单位性质：行政、事业、参公")
+    rank: str = Field("", description="单位规格，如正科级")
+    funding: str = Field("财政拨款", description="经费保障形式")
+    duties_intro: str = Field("", description="单位职责前的引语")
+    duties: list[Text] | None = Field(None, description="单位职责；省略时沿用部门职责")
+    basic: list[BasicLine] = Field(default_factory=list, description="基本支出等非项目支出明细")
+    procurement: list[Procurement] = Field(default_factory=list)
+    assets: Assets | None = None
+
+
+class Item(Strict):
+    title: str = ""
+    text: str = ""
+
+
+class Performance(Strict):
+    """Free texts of section 五 (预算绩效信息)."""
+
+    overall: str = Field("", description="部门整体绩效目标：总体绩效目标")
+    items: list[Item] = Field(default_factory=list, description="分项绩效目标")
+    safeguards: list[Item] = Field(default_factory=list, description="工作保障措施")
+    special_funds: str = Field("", description="专项资金绩效目标")
+
+
+class SanGong(Strict):
+    """Last year's “三公” figures, as published then."""
+
+    abroad: Amount = Decimal("0")
+    vehicle_purchase: Amount = Decimal("0")
+    vehicle_operation: Amount = Decimal("0")
+    reception: Amount = Decimal("0")
+
+
+class LastYear(Strict):
+    """Last year's approved budget, for the comparison (比上年增减情况)."""
+
+    year: int | None = Field(None, description="对比年度，默认预算年度的上一年")
+    personnel: Amount | None = Field(None, description="上年人员经费")
+    public: Amount | None = Field(None, description="上年公用经费")
+    basic: Amount | None = Field(None, description="上年基本支出（未分人员、公用时填写）")
+    project: Amount = Field(description="上年项目支出")
+    sangong: SanGong | None = None
+
+    @model_validator(mode="after")
+    def _basic_once(self) -> LastYear:
+        split = self.personnel is not None or self.public is not None
+        if split and (self.personnel is None or self.public is None):
+            raise ValueError("上年人员经费 personnel 与公用经费 public 须同时填写")
+        if split == (self.basic is not None):
+            raise ValueError("上年基本支出须且只能用 basic 或 personnel + public 之一给出")
+        return self
+
+    def basic_total(self) -> Decimal:
+        return self.basic if self.basic is not None else self.personnel + self.public
+
+
+class Reasons(Strict):
+    """Why figures changed against last year, in the department's words."""
+
+    total: str = ""
+    personnel: str = ""
+    public: str = ""
+    basic: str = ""
+    project: str = ""
+    sangong: str = ""
+
+
+class Options(Strict):
+    performance_layout: PerformanceLayout = PerformanceLayout.simple
+    project_order: ProjectOrder = ProjectOrder.pinyin
+
+
+class Department(Strict):
+    code: DeptCode
+    name: Text
+    duties: list[Text] = Field(default_factory=list, description="部门职责（逐条）")
+    structure: str = Field("", description="机构设置补充说明，如内设机构")
+    performance: Performance = Field(default_factory=Performance)
+    last_year: LastYear | None = None
+    reasons: Reasons = Field(default_factory=Reasons)
+    other_matters: str = Field("", description="其他需要说明的事项；空则写“无其他需要说明的事项”")
+    options: Options = Field(default_factory=Options)
+
+
+class Fragment(Strict):
+    """One YAML file. A department is one file or a folder of them; their lists are joined."""
+
+    model_config = ConfigDict(title="budgetgen 部门预算数据", extra="forbid")
+
+    budget_year: int | None = Field(None, ge=2000, le=2100, description="预算年度")
+    level: Level | None = Field(None, description="政府层级，决定名词解释等措辞")
+    department: Department | None = None
+    units: list[Unit] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+
+    @field_validator("units", "projects", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+
+class Budget(BaseModel):
+    """A whole department, merged from its fragments (not authored directly)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    budget_year: int
+    level: Level
+    department: Department
+    units: list[Unit]
+    projects: list[Project]
+    source_name: str = ""
+
+    def unit_of(self, project: Project) -> Unit:
+        code = project.unit or self.units[0].code
+        return next(u for u in self.units if u.code == code)

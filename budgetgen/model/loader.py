@@ -1,0 +1,319 @@
+"""Read a department's YAML file(s) into a Budget, keeping every value's file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Finding, InputError, Severity
+from .budget import Budget, Fragment, Level, Strict
+from .messages import finding_from_pydantic
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a department is a few hundred KB; 20 MB is surely a mistake
+MAX_NODES = 500_000  # guards against alias bombs ("billion laughs")
+MAX_DEPTH = 64
+YAML_SUFFIXES = (".yaml", ".yml")
+
+Path_ = tuple  # a YAML path: keys and list indices
+
+
+@dataclass
+class SourceMap:
+    """Positions of one file's values (and mapping keys) by YAML path."""
+
+    file: str
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """The nearest known position of path (falling back to its parents)."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if not key and p in self.keys:
+                return self.keys[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+
+def path_text(path: Path_) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Loc:
+    """Where a model object was written: enough to point a finding at it or at one of its fields."""
+
+    smap: SourceMap
+    path: Path_
+
+    @property
+    def file(self) -> str:
+        return self.smap.file
+
+    def finding(self, severity: Severity, message: str, field_name: str | None = None, fix: str = "",
+                code: str = "") -> Finding:
+        path = self.path + ((field_name,) if field_name else ())
+        line, col = self.smap.position(path)
+        return Finding(severity, message, self.smap.file, line, col, path_text(path), fix, code)
+
+
+class _Converter:
+    """YAML node tree -> plain data. Scalars stay strings so amounts parse exactly as typed (never float)."""
+
+    NULLS = {"", "~", "null", "Null", "NULL"}
+
+    def __init__(self, smap: SourceMap):
+        self.smap = smap
+        self.count = 0
+        self.findings: list[Finding] = []
+
+    def convert(self, node: yaml.Node, path: Path_ = (), depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig("文件中的数据项过多（可能是 YAML 别名反复展开造成的“别名炸弹”），已停止读取")
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"嵌套层级超过 {MAX_DEPTH} 层，不是有效的预算数据")
+        self.smap.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and node.value in self.NULLS:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self._add(key_node, path, "字段名必须是简单文字")
+                    continue
+                key = key_node.value
+                if key == "<<":
+                    self._add(key_node, path, "不支持 YAML 合并键 <<，请直接写出各字段")
+                    continue
+                kpath = path + (key,)
+                if key in out:
+                    line = key_node.start_mark.line + 1
+                    first = self.smap.keys[kpath][0]
+                    self._add(key_node, kpath, f"字段 {key} 重复出现（第 {first} 行已有），后一个会覆盖前一个",
+                              fix="删除或合并重复的字段")
+                    del line
+                self.smap.keys.setdefault(kpath, (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+                out[key] = self.convert(value_node, kpath, depth + 1)
+            return out
+        raise _TooBig("无法识别的 YAML 内容")  # pragma: no cover - yaml has only three node kinds
+
+    def _add(self, node: yaml.Node, path: Path_, message: str, fix: str = "") -> None:
+        self.findings.append(Finding(Severity.error, message, self.smap.file, node.start_mark.line + 1,
+                                     node.start_mark.column + 1, path_text(path), fix, "yaml-structure"))
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _decode(raw: bytes, name: str, findings: list[Finding]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，第 {line} 行有无法识别的字节", name, line, 1,
+                                    fix="用文本编辑器将文件另存为 UTF-8 编码", code="encoding"))
+            return None
+        findings.append(Finding(Severity.warning, "文件是 GBK/GB18030 编码，已按 GBK 读取", name, 0, 0,
+                                fix="建议另存为 UTF-8 编码，以免其他软件读错", code="encoding-gbk"))
+        return text
+
+
+def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = getattr(exc, "problem", "") or str(exc)
+    if "\t" in problem or "'\\t'" in problem:
+        message, fix = "用 Tab 键缩进了，YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格"
+    elif "mapping values are not allowed" in problem:
+        message, fix = "冒号位置不对：值里含有“: ”或缩进错误", "检查缩进，或把含冒号的文字用引号括起来"
+    elif "could not find expected ':'" in problem:
+        message, fix = "缺少冒号“:”，或上一行的引号没有闭合", "字段名后加“: ”，并检查引号是否成对"
+    elif "found undefined alias" in problem:
+        message, fix = "引用了未定义的别名", "删除 * 开头的别名引用"
+    elif "expected <block end>" in problem or "did not find expected" in problem:
+        message, fix = "缩进不一致或列表项格式错误", "同一层级的字段要对齐，列表项以“- ”开头"
+    elif "found unexpected end of stream" in problem or "while scanning a quoted scalar" in str(exc):
+        message, fix = "引号没有闭合", "检查这一行的引号是否成对"
+    else:
+        message, fix = f"YAML 格式错误（{problem}）", "检查这一行的缩进、冒号和引号"
+    lines = text.splitlines()
+    if 0 < line <= len(lines):
+        message += f"：第 {line} 行为「{lines[line - 1].strip()}」"
+    return Finding(Severity.error, message, name, line, col, "", fix, "yaml-syntax")
+
+
+@dataclass
+class LoadedFile:
+    smap: SourceMap
+    fragment: Fragment | None
+
+
+def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
+    """Parse and validate one YAML file into a Fragment."""
+    findings: list[Finding] = []
+    smap = SourceMap(display)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            findings.append(Finding(Severity.error, f"文件过大（{size / 1024 / 1024:.0f} MB），不像是部门预算数据",
+                                    display, code="too-big", fix="检查是否选错了文件"))
+            return LoadedFile(smap, None), findings
+        raw = path.read_bytes()
+    except OSError as exc:
+        findings.append(Finding(Severity.error, f"无法读取文件：{exc.strerror or exc}", display, code="io"))
+        return LoadedFile(smap, None), findings
+    text = _decode(raw, display, findings)
+    if text is None:
+        return LoadedFile(smap, None), findings
+    if not text.strip():
+        findings.append(Finding(Severity.error, "文件是空的", display, code="empty-file",
+                                fix="填写预算数据，或删除这个文件"))
+        return LoadedFile(smap, None), findings
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        findings.append(_yaml_error(exc, display, text))
+        return LoadedFile(smap, None), findings
+    except RecursionError:
+        findings.append(Finding(Severity.error, f"嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
+        return LoadedFile(smap, None), findings
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        findings.append(Finding(Severity.error, "文件里只有注释，没有数据", display, code="empty-file"))
+        return LoadedFile(smap, None), findings
+    if len(nodes) > 1:
+        second = nodes[1].start_mark.line + 1
+        findings.append(Finding(Severity.error, "一个文件只能有一个 YAML 文档（发现了“---”分隔的第二个文档）",
+                                display, second, 1, code="multi-document", fix="把第二部分移到另一个文件"))
+        return LoadedFile(smap, None), findings
+    conv = _Converter(smap)
+    try:
+        data = conv.convert(nodes[0])
+    except _TooBig as exc:
+        findings.append(Finding(Severity.error, str(exc), display, code="too-big"))
+        return LoadedFile(smap, None), findings
+    except RecursionError:
+        findings.append(Finding(Severity.error, "嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
+        return LoadedFile(smap, None), findings
+    findings.extend(conv.findings)
+    if not isinstance(data, dict):
+        line, col = smap.position(())
+        findings.append(Finding(Severity.error, "文件顶层应是“字段: 值”的形式（如 budget_year、department、units、projects）",
+                                display, line, col, code="top-level"))
+        return LoadedFile(smap, None), findings
+    try:
+        fragment = Fragment.model_validate(data)
+    except ValidationError as exc:
+        findings.extend(finding_from_pydantic(err, smap, Fragment) for err in exc.errors())
+        return LoadedFile(smap, None), findings
+    _attach(fragment, smap, ())
+    return LoadedFile(smap, fragment), findings
+
+
+def _attach(obj: Any, smap: SourceMap, path: Path_) -> None:
+    """Give every model object its Loc, so later checks can point at the YAML line."""
+    if isinstance(obj, Strict):
+        obj._at = Loc(smap, path)
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            _attach(getattr(obj, name), smap, path + (name,))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            _attach(item, smap, path + (i,))
+
+
+def yaml_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
+    """Load a department (one file or a folder). Raises InputError with all findings when unusable."""
+    root = Path(root)
+    shown = display_name(root)
+    if not root.exists():
+        raise InputError([Finding(Severity.error, "路径不存在", shown, code="no-path",
+                                  fix="检查路径拼写，或先用 budgetgen init 创建部门目录")])
+    files = yaml_files(root)
+    if not files:
+        raise InputError([Finding(Severity.error, "目录中没有 .yaml 或 .yml 文件", shown, code="no-yaml")])
+    findings: list[Finding] = []
+    loaded: list[LoadedFile] = []
+    for f in files:
+        lf, fs = load_file(f, display_name(f))
+        findings.extend(fs)
+        loaded.append(lf)
+    if any(f.severity is Severity.error for f in findings):
+        raise InputError(sorted(findings, key=Finding.sort_key))
+    budget = _merge(loaded, root, shown, findings)
+    return budget, findings
+
+
+def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Finding]) -> Budget:
+    year_at = dept_at = level_at = None
+    year = department = level = None
+    units, projects = [], []
+    errors: list[Finding] = []
+    for lf in loaded:
+        frag = lf.fragment
+        if frag.budget_year is not None:
+            if year_at is not None and frag.budget_year != year:
+                line, col = lf.smap.position(("budget_year",))
+                errors.append(Finding(Severity.error, f"预算年度与 {year_at} 中的 {year} 不一致", lf.smap.file, line, col,
+                                      "budget_year", code="conflict"))
+            year, year_at = frag.budget_year, year_at or lf.smap.file
+        if frag.level is not None:
+            level, level_at = frag.level, lf.smap.file
+        if frag.department is not None:
+            if department is not None:
+                line, col = lf.smap.position(("department",))
+                errors.append(Finding(Severity.error, f"部门信息 department 只能写一次（{dept_at} 中已有）",
+                                      lf.smap.file, line, col, "department", code="conflict"))
+            department, dept_at = frag.department, lf.smap.file
+        units.extend(frag.units)
+        projects.extend(frag.projects)
+    if year is None:
+        errors.append(Finding(Severity.error, "缺少预算年度 budget_year", shown, code="missing",
+                              fix="在部门文件顶层加一行，例如 budget_year: 2023"))
+    if department is None:
+        errors.append(Finding(Severity.error, "缺少部门信息 department（编码、名称等）", shown, code="missing"))
+    if not units:
+        errors.append(Finding(Severity.error, "没有任何预算单位 units", shown, code="missing",
+                              fix="至少写一个单位，例如部门本级"))
+    if errors:
+        raise InputError(sorted(errors + findings, key=Finding.sort_key))
+    return Budget(budget_year=year, level=level or Level.county, department=department, units=units,
+                  projects=projects, source_name=root.stem if root.is_file() else root.name)

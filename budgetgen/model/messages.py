@@ -1,0 +1,126 @@
+"""Pydantic validation errors turned into findings a clerk can act on, in Chinese."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import Finding, Severity
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the last element of loc."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """list[Unit] | None -> Unit."""
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            return a
+        stack.extend(typing.get_args(a))
+    return None
+
+
+def _enum_at(model: type[BaseModel] | None, name: Any) -> type[Enum] | None:
+    if model is None or name not in model.model_fields:
+        return None
+    stack = [model.model_fields[name].annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, Enum):
+            return a
+        stack.extend(typing.get_args(a))
+    return None
+
+
+def _describe(model: type[BaseModel] | None, name: Any) -> str:
+    if model is None or not isinstance(name, str) or name not in model.model_fields:
+        return ""
+    desc = model.model_fields[name].description or ""
+    return f"（{desc.split('：')[0].split('（')[0]}）" if desc else ""
+
+
+def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
+    from .loader import path_text
+
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    owner = _model_at(root, loc) if loc else root
+    name = loc[-1] if loc else ""
+    label = f"{name}{_describe(owner, name)}" if isinstance(name, str) else f"第 {name + 1} 项" if isinstance(name, int) else ""
+    shown = value if isinstance(value, str) else ""
+    fix = ""
+    if kind == "extra_forbidden":
+        known = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        message = f"未知字段 {name}"
+        fix = f"是否应为 {close[0]}？" if close else ("可用字段：" + "、".join(known) if known else "")
+        line, col = smap.position(loc, key=True)
+    else:
+        line, col = smap.position(loc)
+        if kind == "missing":
+            message = f"缺少必填字段 {label}"
+            fix = f"补上 {name}: …"
+        elif kind in ("decimal_parsing", "decimal_type"):
+            message = f"{label} 应为金额数字，实际为「{shown}」"
+            fix = "只写数字，如 12.50；不要带“万元”或逗号"
+        elif kind == "decimal_max_places":
+            message = f"{label} 最多两位小数（金额单位为万元），实际为 {shown}"
+            fix = "四舍五入到分（两位小数）"
+        elif kind in ("greater_than_equal", "greater_than"):
+            message = f"{label} 不能为负数或小于 {ctx.get('ge', ctx.get('gt'))}，实际为 {shown}"
+        elif kind in ("less_than_equal", "less_than"):
+            message = f"{label} 不能超过 {ctx.get('le', ctx.get('lt'))}，实际为 {shown}"
+        elif kind == "decimal_max_digits":
+            message = f"{label} 数字位数过多：{shown}"
+        elif kind == "string_pattern_mismatch":
+            digits = {"function": "7 位（项级）", "economic": "5 位（款级）"}.get(str(name), "规定位数")
+            message = f"{label} 编码格式不对：「{shown}」，应为 {digits}数字"
+            fix = "编码只写数字，如 2013101；不要写科目名称"
+        elif kind == "enum":
+            enum = _enum_at(owner, name)
+            allowed = "、".join(e.value for e in enum) if enum else ctx.get("expected", "")
+            message = f"{label} 的值「{shown}」不在可选范围内"
+            close = difflib.get_close_matches(shown, [e.value for e in enum], n=1, cutoff=0.3) if enum else []
+            fix = (f"是否应为 {close[0]}？" if close else "") + f"可选：{allowed}"
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            message = f"{label} 应为整数，实际为「{shown}」"
+        elif kind in ("bool_parsing", "bool_type"):
+            message = f"{label} 应为 true 或 false，实际为「{shown}」"
+        elif kind in ("string_type",):
+            message = f"{label} 应为文字，实际是{'列表' if isinstance(value, list) else '一组字段' if isinstance(value, dict) else '空值'}"
+        elif kind == "string_too_short":
+            message = f"{label} 不能为空"
+        elif kind in ("list_type",):
+            message = f"{label} 应为列表（每项以“- ”开头）"
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            message = f"{label} 应为一组“字段: 值”" + (f"，实际为「{shown}」" if shown else "")
+        elif kind in ("too_short", "too_long"):
+            message = f"{label} 的项数不对：应为 {ctx.get('min_length', ctx.get('max_length'))} 项"
+            if name == "plan":
+                fix = "资金支出计划写 4 个累计百分比：[3月底, 6月底, 10月底, 12月底]"
+        elif kind == "value_error":
+            message = str(ctx.get("error", err.get("msg")))
+            label = ""
+        else:
+            message = f"{label} 不正确：{err.get('msg')}"
+    return Finding(Severity.error, message, smap.file, line, col, path_text(loc), fix, f"schema-{kind}")

@@ -1,0 +1,60 @@
+"""Writers: Disclosure → files. One module per format, one signature, chosen by name; heavy imports stay inside."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+# name -> (module, what it writes); the order is the order `render` writes them in.
+WRITERS: dict[str, tuple[str, str]] = {
+    "html": ("budgetgen.writers.html", "HTML 预览（单个文件，可离线打开）"),
+    "json": ("budgetgen.writers.data", "JSON（全部表格）"),
+    "csv": ("budgetgen.writers.data", "CSV（每表一个文件，Excel 可直接打开）"),
+}
+
+
+def available() -> list[str]:
+    return list(WRITERS)
+
+
+def get(name: str) -> Callable:
+    module = importlib.import_module(WRITERS[name][0])
+    return getattr(module, f"write_{name}")
+
+
+@contextmanager
+def atomic(path: Path, mode: str = "w") -> Iterator[IO]:
+    """Write to a temporary file beside `path` and move it into place only when complete.
+
+    On any failure the temporary file is removed and an earlier `path` stays as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def publish_dir(path: Path) -> None:
+    """mkdtemp makes 0700; an output folder is an ordinary folder."""
+    os.chmod(path, 0o777 & ~_umask())

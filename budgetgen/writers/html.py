@@ -1,0 +1,44 @@
+"""Disclosure → one self-contained HTML file (CSS inlined, linked 目录), readable offline in any browser."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .. import __version__, fmt
+from ..build.notes import PACKAGE_TEMPLATES, environment
+from ..document import Cell, Disclosure
+from . import atomic
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as the document prints it: zero amounts stay empty (the genre's convention)."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        if cell.kind == "amount":
+            return fmt.cell_amount(v)
+        if cell.kind == "percent":
+            return fmt.percent(v)
+        return fmt.money(v)
+    return str(v)
+
+
+def render_html(doc: Disclosure, templates: Path | None = None, media: str = "screen") -> str:
+    env = environment("html", templates, autoescape=True)
+    env.filters["celltext"] = cell_text
+    css_names = ["style.css"] + (["print.css"] if media == "print" else [])
+    css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
+    return env.get_template("disclosure.html.j2").render(doc=doc, css=css, version=__version__, media=media)
+
+
+def write_html(doc: Disclosure, out: Path, stem: str, templates: Path | None = None) -> list[Path]:
+    path = out / f"{stem}.html"
+    text = render_html(doc, templates)
+    with atomic(path) as handle:
+        handle.write(text)
+    return [path]
+
+
+__all__ = ["render_html", "write_html", "cell_text", "PACKAGE_TEMPLATES"]
