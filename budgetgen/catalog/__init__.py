@@ -24,16 +24,24 @@ class Catalog:
 
     def nearest_function(self, code: str) -> list[str]:
         """Codes of the same level that look like code, best first (for “did you mean”)."""
-        same = [c for c in self.function if len(c) == len(code)]
-        siblings = [c for c in same if c[:-2] == code[:-2]]
-        return difflib.get_close_matches(code, same, n=3, cutoff=0.6) or siblings[:3]
+        return _nearest(code, self.function, parents=(5, 3))
 
     def nearest_economic(self, code: str) -> list[str]:
-        same = [c for c in self.economic if len(c) == len(code)]
-        return difflib.get_close_matches(code, same, n=3, cutoff=0.6)
+        return _nearest(code, self.economic, parents=(3,))
 
     def is_personnel(self, economic_code: str) -> bool:
         return economic_code[:3] in self.personnel
+
+
+def _nearest(code: str, known: dict[str, str], parents: tuple[int, ...]) -> list[str]:
+    """Same-length codes ranked by: same parent first, then fewest differing digits (a slip of one key)."""
+    def rank(other: str) -> tuple:
+        outside = tuple(other[:n] != code[:n] for n in parents)
+        distance = sum(a != b for a, b in zip(other, code))
+        return (*outside, distance, -difflib.SequenceMatcher(None, code, other).ratio(), other)
+
+    candidates = sorted((c for c in known if len(c) == len(code) and c != code), key=rank)
+    return [c for c in candidates if sum(a != b for a, b in zip(c, code)) <= 2][:3]
 
 
 def _read_tsv(year: int, name: str) -> list[tuple[str, str]]:

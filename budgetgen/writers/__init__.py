@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import tempfile
 from collections.abc import Callable
@@ -15,11 +16,14 @@ WRITERS: dict[str, tuple[str, str]] = {
     "html": ("budgetgen.writers.html", "HTML 预览（单个文件，可离线打开）"),
     "json": ("budgetgen.writers.data", "JSON（全部表格）"),
     "csv": ("budgetgen.writers.data", "CSV（每表一个文件，Excel 可直接打开）"),
+    "docx": ("budgetgen.writers.docx", "Word 文档（Word、WPS 可直接编辑）"),
+    "pdf": ("budgetgen.writers.pdf", "PDF（A4，可打印、可归档）"),
 }
 
 
 def available() -> list[str]:
-    return list(WRITERS)
+    """The formats whose writer module is present (a writer joins the list by existing)."""
+    return [name for name, (module, _) in WRITERS.items() if importlib.util.find_spec(module) is not None]
 
 
 def get(name: str) -> Callable:

@@ -1,0 +1,104 @@
+"""The command line as a clerk meets it: exit codes, messages in Chinese with file and line, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from budgetgen.cli import main
+from render_util import ROOT, SAMPLES
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budgetgen", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120)
+
+
+def test_validate_samples_pass():
+    result = run("validate", "samples/julu-2023", "samples/wei-2021")
+    assert result.returncode == 0, result.stderr
+    assert "检查通过" in result.stdout
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    dept = tmp_path / "julu"
+    shutil.copytree(SAMPLES / "julu-2023", dept)
+    target = dept / "projects" / "01-保密机要局专项经费.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert 'function: "2013105"' in text
+    target.write_text(text.replace('function: "2013105"', 'function: "2013185"'), encoding="utf-8")
+    return dept
+
+
+def test_unknown_function_code_names_file_line_and_code(broken):
+    result = run("validate", str(broken))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    target = broken / "projects" / "01-保密机要局专项经费.yaml"
+    line = next(i for i, l in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "2013185" in l)
+    message = next(l for l in result.stderr.splitlines() if "2013185" in l)
+    assert f"01-保密机要局专项经费.yaml:{line}:" in message
+    assert "功能分类科目编码 2013185 在 2023 年科目表中不存在" in message
+    assert "2013105" in message  # the nearest code is suggested
+
+
+def test_validate_json_format(broken):
+    result = run("validate", str(broken), "--format", "json")
+    data = json.loads(result.stdout)
+    assert result.returncode == 1 and data["ok"] is False
+    (finding,) = [f for f in data["findings"] if f["code"] == "unknown-function-code"]
+    assert finding["path"] == "projects[0].function" and finding["line"] > 0
+
+
+def test_render_with_errors_writes_nothing_and_keeps_old_outputs(broken, tmp_path):
+    out = tmp_path / "out"
+    good = tmp_path / "good" / broken.name  # same folder name as the broken copy, so output names collide
+    shutil.copytree(SAMPLES / "julu-2023", good)
+    assert main(["render", str(good), "--format", "html,json,csv", "--out", str(out)]) == 0
+    snapshot = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert set(snapshot) == {"julu.html", "julu.json"}
+    result = run("render", str(broken), "--out", str(out))
+    assert result.returncode == 1
+    assert "未生成任何文件" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == snapshot
+    assert sorted(p.name for p in out.iterdir()) == ["julu-csv", "julu.html", "julu.json"]  # no temp files
+
+
+def test_yaml_syntax_error_is_explained(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("budget_year: 2023\ndepartment:\n  code: \"201\"\n\tname: 某部门\n", encoding="utf-8")
+    result = run("validate", str(bad))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "bad.yaml:4:" in result.stderr and "Tab" in result.stderr
+
+
+def test_unknown_field_suggests_the_right_one(tmp_path):
+    src = (SAMPLES / "wei-2021" / "units" / "201001.yaml").read_text(encoding="utf-8")
+    dept = tmp_path / "wei"
+    shutil.copytree(SAMPLES / "wei-2021", dept)
+    (dept / "units" / "201001.yaml").write_text(src.replace("nature:", "natur:", 1), encoding="utf-8")
+    result = run("validate", str(dept))
+    assert result.returncode == 1
+    assert "未知字段 natur" in result.stderr and "是否应为 nature" in result.stderr
+
+
+def test_bad_usage_exits_2():
+    assert run("render", "samples/julu-2023", "--format", "pptx").returncode == 2
+    assert run("frobnicate").returncode == 2
+    result = run("validate", "no/such/folder")
+    assert result.returncode == 1 and "路径不存在" in result.stderr
+
+
+def test_render_writes_every_available_format(tmp_path):
+    assert main(["render", str(SAMPLES / "wei-2021"), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "wei-2021.html").stat().st_size > 10_000
+    assert json.loads((tmp_path / "wei-2021.json").read_text(encoding="utf-8"))["year"] == 2021
+    csvs = sorted((tmp_path / "wei-2021-csv").iterdir())
+    assert csvs and csvs[0].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
