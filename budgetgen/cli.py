@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("out"), metavar="目录", help="输出目录（默认 out/）")
     r.add_argument("--templates", type=Path, default=None, metavar="目录",
                    help="自定义模板目录，按文件覆盖内置模板（notes/、html/）")
+    r.add_argument("--pdf-variant", default=None, metavar="变体",
+                   help="PDF 归档/无障碍变体，如 pdf/a-3b、pdf/ua-1（交给 WeasyPrint）")
 
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
@@ -101,6 +103,21 @@ def cmd_render(args) -> int:
     formats = _formats(args.format)
     if args.templates is not None and not args.templates.is_dir():
         raise UsageError(f"模板目录不存在：{args.templates}")
+    if args.pdf_variant is not None:
+        from .writers.pdf import variants
+
+        if args.pdf_variant not in variants():
+            raise UsageError(f"未知的 PDF 变体 {args.pdf_variant}；可选：{'、'.join(variants())}")
+        if "pdf" not in formats:
+            raise UsageError("--pdf-variant 只用于 PDF 输出，请同时指定 --format pdf")
+    if "pdf" in formats:
+        from .writers.pdf import NoChineseFont, require_cjk_font
+
+        try:
+            require_cjk_font()  # before anything is written: no half set of outputs
+        except NoChineseFont as exc:
+            print(f"budgetgen: {exc}", file=sys.stderr)
+            return 1
     try:
         doc, findings = prepare(args.path, args.templates)
     except InputError as exc:
@@ -113,6 +130,8 @@ def cmd_render(args) -> int:
     for name in formats:
         write = writers.get(name)
         kwargs = {"templates": args.templates} if name in ("html", "pdf", "docx") else {}
+        if name == "pdf":
+            kwargs["variant"] = args.pdf_variant
         written.extend(write(doc, args.out, stem, **kwargs))
     for path in written:
         print(f"已生成 {path}")

@@ -11,8 +11,13 @@ from ..errors import UsageError
 from . import atomic
 from .html import render_html
 
-# WeasyPrint's own names, passed through for archives (PDF/A) and accessibility (PDF/UA).
-VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/ua-1")
+
+
+def variants() -> list[str]:
+    """WeasyPrint's own variant names, passed through for archives (PDF/A) and accessibility (PDF/UA)."""
+    from weasyprint.pdf import VARIANTS
+
+    return [name for name in VARIANTS if name != "debug"]
 
 
 class NoChineseFont(UsageError):
