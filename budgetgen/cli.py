@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -124,18 +125,51 @@ def cmd_render(args) -> int:
         _print_findings(exc.findings)
         print(f"{args.path}：数据有错误，未生成任何文件（{_summary(exc.findings)}）", file=sys.stderr)
         return 1
+    except Exception as exc:  # a user's template folder may hold anything
+        return _render_failure(exc)
     _print_findings(findings)
-    stem = doc.source_name or "disclosure"
+    stem = output_stem(doc.source_name)
     written = []
-    for name in formats:
-        write = writers.get(name)
-        kwargs = {"templates": args.templates} if name in ("html", "pdf", "docx") else {}
-        if name == "pdf":
-            kwargs["variant"] = args.pdf_variant
-        written.extend(write(doc, args.out, stem, **kwargs))
+    try:
+        for name in formats:
+            write = writers.get(name)
+            kwargs = {"templates": args.templates} if name in ("html", "pdf", "docx") else {}
+            if name == "pdf":
+                kwargs["variant"] = args.pdf_variant
+            written.extend(write(doc, args.out, stem, **kwargs))
+    except Exception as exc:
+        for path in written:
+            print(f"已生成 {path}")
+        return _render_failure(exc)
     for path in written:
         print(f"已生成 {path}")
     return 0
+
+
+def output_stem(name: str) -> str:
+    """A file name made from the department's folder name that cannot leave --out (no separators, no dots first)."""
+    cleaned = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", name).lstrip(". ")
+    return cleaned or "disclosure"
+
+
+def _render_failure(exc: Exception) -> int:
+    """Template and file-system failures, said plainly; nothing half-written is left (writers are atomic)."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        message = f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
+        message = f"模板试图访问不允许的内容，已被安全沙箱阻止：{exc}"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"模板引用了不存在的数据：{exc.message}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"找不到模板文件：{exc.name}"
+    elif isinstance(exc, OSError):
+        message = f"无法写入输出文件：{exc.filename or ''} {exc.strerror or exc}"
+    else:
+        raise exc
+    print(f"budgetgen: {message}；未生成该文件，已有的旧文件保持不变。", file=sys.stderr)
+    return 1
 
 
 def cmd_schema(args) -> int:

@@ -63,9 +63,10 @@ class Loc:
     def file(self) -> str:
         return self.smap.file
 
-    def finding(self, severity: Severity, message: str, field_name: str | None = None, fix: str = "",
+    def finding(self, severity: Severity, message: str, field_name: str | tuple | None = None, fix: str = "",
                 code: str = "") -> Finding:
-        path = self.path + ((field_name,) if field_name else ())
+        extra = field_name if isinstance(field_name, tuple) else (field_name,) if field_name is not None else ()
+        path = self.path + extra
         line, col = self.smap.position(path)
         return Finding(severity, message, self.smap.file, line, col, path_text(path), fix, code)
 
@@ -161,9 +162,24 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
     else:
         message, fix = f"YAML 格式错误（{problem}）", "检查这一行的缩进、冒号和引号"
     lines = text.splitlines()
+    unclosed = _unclosed_quote(lines[:line])
+    if unclosed:  # YAML reports an unclosed quote where it finally gives up, often lines later
+        line, col = unclosed
+        message, fix = "引号没有闭合", "在这一行的文字末尾补上对应的引号，或去掉开头的引号"
     if 0 < line <= len(lines):
         message += f"：第 {line} 行为「{lines[line - 1].strip()}」"
     return Finding(Severity.error, message, name, line, col, "", fix, "yaml-syntax")
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+    """The first line whose value opens a quote it never closes (a value, not a comment or inner text)."""
+    for number, raw in enumerate(lines, start=1):
+        body = raw.split(" #", 1)[0]
+        value = body.split(": ", 1)[1].lstrip() if ": " in body else body.lstrip().removeprefix("- ").lstrip()
+        for quote in ('"', "'"):
+            if value.startswith(quote) and value.count(quote) % 2 == 1:
+                return number, raw.index(quote) + 1
+    return None
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import __version__, fmt
 from ..build.notes import PACKAGE_TEMPLATES, environment
-from ..document import Cell, Disclosure
+from ..document import Cell, Disclosure, Heading, Paragraph, Table
 from . import atomic
 
 
@@ -28,6 +28,8 @@ def cell_text(cell: Cell) -> str:
 def render_html(doc: Disclosure, templates: Path | None = None, media: str = "screen") -> str:
     env = environment("html", templates, autoescape=True)
     env.filters["celltext"] = cell_text
+    env.tests.update(heading=lambda b: isinstance(b, Heading), paragraph=lambda b: isinstance(b, Paragraph),
+                     table=lambda b: isinstance(b, Table))
     css_names = ["style.css"] + (["print.css"] if media == "print" else [])
     css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
     return env.get_template("disclosure.html.j2").render(doc=doc, css=css, version=__version__, media=media)

@@ -1,25 +1,16 @@
-"""Cross-checks of a loaded Budget against the catalog and itself; every problem becomes a finding at its YAML line."""
+"""Codes and references: every code known in the year's catalog, every unit and project referred to exists once."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from . import catalog as catalogs
-from .errors import Finding, Severity
-from .model.budget import Budget, Line, Project, Strict
+from .. import catalog as catalogs
+from ..errors import Finding, Severity
+from ..model.budget import Budget, Line, Project, Strict
+from .base import E, W, at as _at
 
-E, W = Severity.error, Severity.warning
-
-
-def _at(obj: Strict, severity: Severity, message: str, field: str | None = None, fix: str = "",
-        code: str = "") -> Finding:
-    if obj._at is None:  # built in code, not read from a file
-        return Finding(severity, message, fix=fix, code=code)
-    return obj._at.finding(severity, message, field, fix, code)
-
-
-def check(budget: Budget) -> list[Finding]:
-    """All findings about a budget; errors mean it cannot be rendered."""
+def check_codes(budget: Budget) -> list[Finding]:
+    """Findings about codes and references; errors here mean the budget cannot be built."""
     findings: list[Finding] = []
     try:
         cat = catalogs.load(budget.budget_year)

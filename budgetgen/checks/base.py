@@ -1,0 +1,15 @@
+"""What every check needs: a finding placed at a model object's YAML line."""
+
+from __future__ import annotations
+
+from ..errors import Finding, Severity
+from ..model.budget import Strict
+
+E, W = Severity.error, Severity.warning
+
+
+def at(obj: Strict, severity: Severity, message: str, field: str | tuple | None = None, fix: str = "",
+       code: str = "") -> Finding:
+    if obj._at is None:  # built in code, not read from a file
+        return Finding(severity, message, fix=fix, code=code)
+    return obj._at.finding(severity, message, field, fix, code)

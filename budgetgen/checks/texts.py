@@ -1,0 +1,107 @@
+"""What the department writes in words, against what budgetgen computes: reasons for changes, quoted figures."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .. import catalog as catalogs
+from .. import fmt
+from ..build.figures import Figures, compute
+from ..build.ledger import Ledger, facts_of
+from ..errors import Finding
+from ..model.budget import Budget
+from .base import W, at
+from .performance import placeholder
+
+# A figure a clerk may quote in free text, and where budgetgen computes it.
+QUOTED = [
+    (r"人员经费", lambda f: f.personnel),
+    (r"(?:日常)?公用经费", lambda f: f.public),
+    (r"基本支出", lambda f: f.basic),
+    (r"项目支出", lambda f: f.project),
+    (r"机关运行经费", lambda f: f.running),
+    (r"[“\"]?三公[”\"]?经费", lambda f: f.sangong["sangong"]),
+]
+QUOTE = r"{name}(?:预算)?(?:为|共计|安排|合计)?\s*(\d+(?:\.\d+)?)\s*万元"
+
+
+def check_texts(budget: Budget) -> list[Finding]:
+    cat = catalogs.load(budget.budget_year)
+    ledger = Ledger(facts_of(budget))
+    figures = compute(budget, ledger, budget.units, cat)
+    dept = budget.department
+    out: list[Finding] = []
+    if not dept.duties:
+        out.append(at(dept, W, "没有填写部门职责，公开文件的“部门职责”一节将是空的", "duties", code="missing-duties"))
+    out.extend(_changes(budget, figures))
+    out.extend(_quoted_figures(budget, figures))
+    out.extend(_placeholders(budget))
+    for unit in budget.units:
+        if not ledger.for_unit(unit.code):
+            out.append(at(unit, W, f"单位“{unit.name}”没有任何预算金额", "code", code="unit-without-money"))
+        for line in unit.procurement:
+            if line.quantity is not None and line.unit_price is not None:
+                product = (line.quantity * line.unit_price).quantize(fmt.CENT)
+                if product != line.amount:
+                    out.append(at(line, W, f"数量 × 单价 = {fmt.money(product)} 万元，与采购金额 {fmt.money(line.amount)} 万元不符",
+                                  "amount", code="procurement-product"))
+            project = next((p for p in budget.projects if p.name == line.project), None)
+            if project is not None:
+                budget_total = sum((l.amount for l in project.lines()), Decimal(0))
+                if line.amount > budget_total:
+                    out.append(at(line, W, f"采购金额 {fmt.money(line.amount)} 万元超过来源项目“{project.name}”的预算 "
+                                           f"{fmt.money(budget_total)} 万元", "amount", code="procurement-over-budget"))
+    return out
+
+
+def _changes(budget: Budget, f: Figures) -> list[Finding]:
+    dept = budget.department
+    if dept.last_year is None:
+        return [at(dept, W, "没有上年预算数据（last_year），“比上年增减情况”无法计算", "last_year",
+                   "填写上年基本支出和项目支出，例如 last_year: {basic: 600.00, project: 700.00}", "missing-last-year")]
+    out = []
+    reasons = dept.reasons
+    changed = [(key, label) for key, label in (("personnel", "人员经费"), ("public", "公用经费"), ("basic", "基本支出"),
+                                               ("project", "项目支出")) if key in f.changes]
+    if "personnel" in f.changes:
+        changed = [c for c in changed if c[0] != "basic"]
+    for key, label in changed:
+        change = f.changes[key]
+        if change.direction != "持平" and not getattr(reasons, key) and not reasons.total:
+            out.append(at(dept, W, f"{label}比上年{change.direction}{fmt.money(change.amount)}万元，但没有说明原因", "reasons",
+                          f"在 reasons.{key} 中写明增减原因", "change-without-reason"))
+    sangong = f.changes.get("sangong.sangong")
+    if sangong is not None and sangong.direction != "持平" and not reasons.sangong:
+        out.append(at(dept, W, f"“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
+                      "reasons", "在 reasons.sangong 中写明增减原因", "change-without-reason"))
+    return out
+
+
+def _texts(budget: Budget) -> list[tuple[object, str, str]]:
+    """(owner, field, text) of every free text the department writes."""
+    dept = budget.department
+    texts = [(dept.reasons, name, getattr(dept.reasons, name)) for name in type(dept.reasons).model_fields]
+    texts += [(dept.performance, "overall", dept.performance.overall),
+              (dept.performance, "special_funds", dept.performance.special_funds), (dept, "other_matters", dept.other_matters),
+              (dept, "structure", dept.structure)]
+    texts += [(item, "text", item.text) for item in dept.performance.items + dept.performance.safeguards]
+    texts += [(dept, "duties", d) for d in dept.duties]
+    return [(o, n, t) for o, n, t in texts if t]
+
+
+def _quoted_figures(budget: Budget, f: Figures) -> list[Finding]:
+    out = []
+    for owner, field, text in _texts(budget):
+        for name, value in QUOTED:
+            for m in re.finditer(QUOTE.format(name=name), text):
+                quoted, actual = Decimal(m.group(1)), value(f)
+                if quoted.quantize(fmt.CENT) != actual.quantize(fmt.CENT):
+                    out.append(at(owner, W, f"文字中写“{m.group(0)}”，但计算所得为 {fmt.money(actual)} 万元", field,
+                                  "删去文字中的数字（公开文件会自动写出计算值），或核对数据", "quoted-figure"))
+    return out
+
+
+def _placeholders(budget: Budget) -> list[Finding]:
+    return [at(owner, W, f"文字中有模板占位内容「{hit}」", field, "写明实际内容", "placeholder")
+            for owner, field, text in _texts(budget) if (hit := placeholder(text))]
