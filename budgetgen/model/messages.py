@@ -106,8 +106,11 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
             message = f"{label} 应为整数，实际为「{shown}」"
         elif kind in ("bool_parsing", "bool_type"):
             message = f"{label} 应为 true 或 false，实际为「{shown}」"
+        elif kind == "string_type" and value is None:
+            message = f"{label} 不能为空"
+            fix = f"在 {name}: 后面填写内容"
         elif kind in ("string_type",):
-            message = f"{label} 应为文字，实际是{'列表' if isinstance(value, list) else '一组字段' if isinstance(value, dict) else '空值'}"
+            message = f"{label} 应为文字，实际是{'列表' if isinstance(value, list) else '一组字段' if isinstance(value, dict) else '数字'}"
         elif kind == "string_too_short":
             message = f"{label} 不能为空"
         elif kind in ("list_type",):

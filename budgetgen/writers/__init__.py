@@ -18,6 +18,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "csv": ("budgetgen.writers.data", "CSV（每表一个文件，Excel 可直接打开）"),
     "docx": ("budgetgen.writers.docx", "Word 文档（Word、WPS 可直接编辑）"),
     "pdf": ("budgetgen.writers.pdf", "PDF（A4，可打印、可归档）"),
+    "xlsx": ("budgetgen.writers.xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
 }
 
 
