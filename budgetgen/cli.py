@@ -27,8 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="+", type=Path, metavar="路径", help="部门目录或 YAML 文件")
     v.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
 
-    r = sub.add_parser("render", help="生成部门预算公开文件")
-    r.add_argument("path", type=Path, metavar="路径", help="部门目录或 YAML 文件")
+    r = sub.add_parser("render", help="生成部门预算公开文件（可一次处理多个部门）")
+    r.add_argument("paths", nargs="+", type=Path, metavar="路径",
+                   help="部门目录或 YAML 文件；也可以是包含多个部门目录的上级目录")
     r.add_argument("--format", default=None, metavar="格式",
                    help=f"逗号分隔，可选 {','.join(writers.available())}；省略则全部生成")
     r.add_argument("--out", type=Path, default=Path("out"), metavar="目录", help="输出目录（默认 out/）")
@@ -36,6 +37,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="自定义模板目录，按文件覆盖内置模板（notes/、html/）")
     r.add_argument("--pdf-variant", default=None, metavar="变体",
                    help="PDF 归档/无障碍变体，如 pdf/a-3b、pdf/ua-1（交给 WeasyPrint）")
+    r.add_argument("--jobs", type=int, default=None, metavar="N", help="同时处理的部门数（默认等于 CPU 核数）")
+
+    c = sub.add_parser("check", help="检查多个部门，生成汇总报告（HTML、CSV、JSON）")
+    c.add_argument("paths", nargs="+", type=Path, metavar="路径", help="部门目录，或包含多个部门目录的上级目录")
+    c.add_argument("--out", type=Path, default=Path("out"), metavar="目录", help="报告输出目录（默认 out/）")
+    c.add_argument("--format", default="html,csv,json", metavar="格式", help="报告格式，逗号分隔：html,csv,json")
+    c.add_argument("--jobs", type=int, default=None, metavar="N", help="同时检查的部门数（默认等于 CPU 核数）")
+
+    i = sub.add_parser("init", help="新建一个部门目录（带注释的示例数据，可直接通过检查）")
+    i.add_argument("path", type=Path, metavar="目录", help="新部门目录（不存在或为空）")
+    i.add_argument("--year", type=int, default=None, metavar="年度", help="预算年度（默认已有科目表的最新年度）")
+    i.add_argument("--code", default="101", metavar="编码", help="部门编码（默认 101）")
+    i.add_argument("--name", default="某某部门", metavar="名称", help="部门名称")
+
+    n = sub.add_parser("new-year", help="由今年的部门目录生成下一年度的目录，今年的数字转入上年对比")
+    n.add_argument("path", type=Path, metavar="目录", help="今年的部门目录")
+    n.add_argument("--out", type=Path, default=None, metavar="目录", help="新目录（默认在旁边，名称中的年份加一）")
+
+    v2 = sub.add_parser("preview", help="在本机浏览器中预览，保存 YAML 后页面自动刷新")
+    v2.add_argument("path", type=Path, metavar="路径", help="部门目录或 YAML 文件")
+    v2.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    v2.add_argument("--host", default="127.0.0.1", help="监听地址（默认仅本机 127.0.0.1）")
+    v2.add_argument("--templates", type=Path, default=None, metavar="目录", help="自定义模板目录")
+    v2.add_argument("--open", action="store_true", help="启动后打开浏览器")
 
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
@@ -48,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             _parser().print_help()
             return 2
-        return {"validate": cmd_validate, "render": cmd_render, "schema": cmd_schema}[args.command](args)
+        commands = {"validate": cmd_validate, "render": cmd_render, "schema": cmd_schema, "check": cmd_check,
+                    "init": cmd_init, "new-year": cmd_new_year, "preview": cmd_preview}
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"budgetgen: {exc}", file=sys.stderr)
         return 2
@@ -99,8 +126,6 @@ def _formats(text: str | None) -> list[str]:
 
 
 def cmd_render(args) -> int:
-    from .pipeline import prepare
-
     formats = _formats(args.format)
     if args.templates is not None and not args.templates.is_dir():
         raise UsageError(f"模板目录不存在：{args.templates}")
@@ -119,57 +144,105 @@ def cmd_render(args) -> int:
         except NoChineseFont as exc:
             print(f"budgetgen: {exc}", file=sys.stderr)
             return 1
+    from functools import partial
+
+    from . import batch
+    from .progress import Progress
+    from .writers import output_stem
+
+    departments = batch.discover(args.paths)
+    if not departments:
+        raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
+    work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
+                   pdf_variant=args.pdf_variant, stem_of=output_stem)
+    if len(departments) == 1:
+        (outcome,) = batch.run(departments, work, 1, lambda o: None)
+        _print_findings(outcome.findings)
+        for path in outcome.written:
+            print(f"已生成 {path}")
+        if outcome.failed:
+            if outcome.errors:
+                print(f"{departments[0].path}：数据有错误，未生成任何文件（{_summary(outcome.findings)}）", file=sys.stderr)
+            else:
+                print(f"budgetgen: {outcome.failure}", file=sys.stderr)
+            return 1
+        return 0
+    progress = Progress(len(departments), "生成")
+    outcomes = batch.run(departments, work, args.jobs or batch.default_jobs(),
+                         lambda o: progress.step(o.name or o.path, o.failed))
+    failed = [o for o in outcomes if o.failed]
+    warned = sum(len(o.warnings) for o in outcomes)
+    print(f"共 {len(outcomes)} 个部门：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个；警告 {warned} 条。"
+          f"输出目录：{args.out}")
+    for o in failed:
+        print(f"  失败：{o.path}：{o.failure}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_check(args) -> int:
+    from . import batch
+    from .progress import Progress
+    from .report import write_report
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    if not formats or set(formats) - {"html", "csv", "json"}:
+        raise UsageError(f"报告格式只能是 html、csv、json，实际为 {args.format}")
+    departments = batch.discover(args.paths)
+    if not departments:
+        raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
+    progress = Progress(len(departments), "检查")
+    outcomes = batch.run(departments, batch.check_one, args.jobs or batch.default_jobs(),
+                         lambda o: progress.step(o.name or o.path, o.failed))
+    for path in write_report(outcomes, args.out, formats):
+        print(f"已生成 {path}")
+    failed = [o for o in outcomes if o.failed]
+    print(f"共 {len(outcomes)} 个部门：通过 {len(outcomes) - len(failed)} 个，未通过 {len(failed)} 个；"
+          f"错误 {sum(len(o.errors) for o in outcomes)} 条，警告 {sum(len(o.warnings) for o in outcomes)} 条。")
+    return 1 if failed else 0
+
+
+def cmd_init(args) -> int:
+    from . import catalog
+    from .pipeline import validate
+    from .scaffold import ScaffoldError, init
+
+    year = args.year or catalog.available_years()[-1]
     try:
-        doc, findings = prepare(args.path, args.templates)
+        files = init(args.path, year, args.code, args.name)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    for path in files:
+        print(f"已创建 {path}")
+    _, findings = validate(args.path)
+    _print_findings(findings)
+    print(f"下一步：修改 {args.path} 中的数据，然后运行 budgetgen validate {args.path}")
+    return 1 if any(f.severity is Severity.error for f in findings) else 0
+
+
+def cmd_new_year(args) -> int:
+    from .scaffold import ScaffoldError, new_year
+
+    try:
+        target, notes = new_year(args.path, args.out)
     except InputError as exc:
         _print_findings(exc.findings)
-        print(f"{args.path}：数据有错误，未生成任何文件（{_summary(exc.findings)}）", file=sys.stderr)
+        print(f"{args.path}：今年的数据有错误，请先改正再生成下一年度目录", file=sys.stderr)
         return 1
-    except Exception as exc:  # a user's template folder may hold anything
-        return _render_failure(exc)
-    _print_findings(findings)
-    stem = output_stem(doc.source_name)
-    written = []
-    try:
-        for name in formats:
-            write = writers.get(name)
-            kwargs = {"templates": args.templates} if name in ("html", "pdf", "docx") else {}
-            if name == "pdf":
-                kwargs["variant"] = args.pdf_variant
-            written.extend(write(doc, args.out, stem, **kwargs))
-    except Exception as exc:
-        for path in written:
-            print(f"已生成 {path}")
-        return _render_failure(exc)
-    for path in written:
-        print(f"已生成 {path}")
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"已创建 {target}")
+    for note in notes:
+        print(f"  {note}")
     return 0
 
 
-def output_stem(name: str) -> str:
-    """A file name made from the department's folder name that cannot leave --out (no separators, no dots first)."""
-    cleaned = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", name).lstrip(". ")
-    return cleaned or "disclosure"
-
-
-def _render_failure(exc: Exception) -> int:
-    """Template and file-system failures, said plainly; nothing half-written is left (writers are atomic)."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        message = f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
-    elif isinstance(exc, jinja2.exceptions.SecurityError):
-        message = f"模板试图访问不允许的内容，已被安全沙箱阻止：{exc}"
-    elif isinstance(exc, jinja2.UndefinedError):
-        message = f"模板引用了不存在的数据：{exc.message}"
-    elif isinstance(exc, jinja2.TemplateNotFound):
-        message = f"找不到模板文件：{exc.name}"
-    elif isinstance(exc, OSError):
-        message = f"无法写入输出文件：{exc.filename or ''} {exc.strerror or exc}"
-    else:
-        raise exc
-    print(f"budgetgen: {message}；未生成该文件，已有的旧文件保持不变。", file=sys.stderr)
-    return 1
+def cmd_preview(args) -> int:
+    try:
+        from .preview import serve
+    except ImportError:  # pragma: no cover - the module ships with budgetgen
+        raise UsageError("预览功能不可用") from None
+    serve(args.path, host=args.host, port=args.port, templates=args.templates, open_browser=args.open)
+    return 0
 
 
 def cmd_schema(args) -> int:

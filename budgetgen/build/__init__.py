@@ -23,7 +23,7 @@ def build(budget: Budget, templates: Path | None = None):
     """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit."""
     from ..document import Disclosure
 
-    catalog = catalogs.load(budget.budget_year)
+    catalog = catalogs.for_year(budget.budget_year)
     env = environment("notes", templates)
     ledger = Ledger(facts_of(budget))
     dept = budget.department

@@ -64,6 +64,17 @@ class UnknownYear(LookupError):
     pass
 
 
+def for_year(year: int) -> Catalog:
+    """The year's catalog, or the latest earlier one when budgetgen has none for that year yet.
+
+    Codes change little from year to year; check_codes warns that the earlier catalog was used.
+    """
+    years = [y for y in available_years() if y <= year]
+    if not years:
+        raise UnknownYear(year)
+    return load(years[-1])
+
+
 @lru_cache(maxsize=None)
 def load(year: int) -> Catalog:
     if year not in available_years():

@@ -7,17 +7,25 @@ from collections import Counter
 from .. import catalog as catalogs
 from ..errors import Finding, Severity
 from ..model.budget import Budget, Line, Project, Strict
+from ..model.loader import Loc
 from .base import E, W, at as _at
+
 
 def check_codes(budget: Budget) -> list[Finding]:
     """Findings about codes and references; errors here mean the budget cannot be built."""
-    findings: list[Finding] = []
+    years = "、".join(str(y) for y in catalogs.available_years())
     try:
-        cat = catalogs.load(budget.budget_year)
+        cat = catalogs.for_year(budget.budget_year)
     except catalogs.UnknownYear:
-        years = "、".join(str(y) for y in catalogs.available_years())
-        return [_at(budget.department, E, f"没有 {budget.budget_year} 年的科目表（已有：{years}）",
-                    fix="确认 budget_year 是否写错；新年度的科目表需随 budgetgen 更新", code="unknown-year")]
+        return [_at(budget.department, E, f"没有 {budget.budget_year} 年或更早年度的科目表（已有：{years}）",
+                    fix="确认 budget_year 是否写错", code="unknown-year")]
+    findings: list[Finding] = []
+    if cat.year != budget.budget_year:
+        message = f"budgetgen 还没有 {budget.budget_year} 年的科目表，暂按 {cat.year} 年科目表检查和生成"
+        fix = "如当年科目有调整，请更新 budgetgen 后再生成正式文件"
+        loc = budget.department._at
+        findings.append(Loc(loc.smap, ()).finding(W, message, "budget_year", fix, "catalog-fallback") if loc
+                        else Finding(W, message, fix=fix, code="catalog-fallback"))
     class_codes = {code for code, _ in cat.classes if code}
 
     def function_code(owner: Strict, code: str | None, field: str = "function") -> None:

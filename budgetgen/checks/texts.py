@@ -27,7 +27,7 @@ QUOTE = r"{name}(?:预算)?(?:为|共计|安排|合计)?\s*(\d+(?:\.\d+)?)\s*万
 
 
 def check_texts(budget: Budget) -> list[Finding]:
-    cat = catalogs.load(budget.budget_year)
+    cat = catalogs.for_year(budget.budget_year)
     ledger = Ledger(facts_of(budget))
     figures = compute(budget, ledger, budget.units, cat)
     dept = budget.department

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -20,6 +21,12 @@ WRITERS: dict[str, tuple[str, str]] = {
     "pdf": ("budgetgen.writers.pdf", "PDF（A4，可打印、可归档）"),
     "xlsx": ("budgetgen.writers.xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
 }
+
+
+def output_stem(name: str) -> str:
+    """A file name made from the department's folder name that cannot leave --out (no separators, no dots first)."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).lstrip(". ")
+    return cleaned or "disclosure"
 
 
 def available() -> list[str]:

@@ -1,0 +1,181 @@
+"""Many departments at once: find them under the given paths, render or check each in a worker process.
+
+A folder that holds YAML files directly is one department (its subfolders are its units and projects);
+a folder without any is searched further, so a county's tree of departments can be given as one path.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import Finding, InputError, Severity
+from .model.loader import YAML_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Department:
+    path: Path  # a folder or a single YAML file
+    relative: Path  # where its outputs go below --out (mirrors the input tree)
+
+
+def discover(paths: list[Path]) -> list[Department]:
+    found: list[Department] = []
+    for root in paths:
+        if root.is_file() or not root.exists():
+            found.append(Department(root, Path()))
+            continue
+        for folder in _department_folders(root):
+            found.append(Department(folder, folder.relative_to(root) if folder != root else Path()))
+    return found
+
+
+def _department_folders(folder: Path) -> Iterator[Path]:
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    if any(p.is_file() and p.suffix in YAML_SUFFIXES for p in entries):
+        yield folder
+        return
+    for sub in entries:
+        if sub.is_dir():
+            yield from _department_folders(sub)
+
+
+@dataclass
+class Outcome:
+    """What happened to one department (sent back from a worker, so plain data only)."""
+
+    path: str
+    name: str = ""
+    code: str = ""
+    written: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    failure: str = ""  # the first error, in words, when the department failed
+    figures: dict[str, str] = field(default_factory=dict)  # headline figures for the report
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failure)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.warning]
+
+
+def render_one(dept: Department, out: Path, formats: list[str], templates: Path | None,
+               pdf_variant: str | None, stem_of: Callable[[str], str]) -> Outcome:
+    """Render one department; every failure is caught and described, so the others carry on."""
+    from . import writers
+    from .pipeline import prepare
+
+    outcome = Outcome(str(dept.path))
+    try:
+        doc, findings = prepare(dept.path, templates)
+    except InputError as exc:
+        outcome.findings = exc.findings
+        first = next((f for f in exc.findings if f.severity is Severity.error), None)
+        outcome.failure = first.render() if first else "数据有错误"
+        return outcome
+    except Exception as exc:  # noqa: BLE001 - one department's surprise must not stop a county
+        outcome.failure = describe_failure(exc)
+        return outcome
+    outcome.findings, outcome.name, outcome.code = findings, doc.department_name, doc.department_code
+    target = out / dept.relative
+    try:
+        for name in formats:
+            kwargs = {"templates": templates} if name in ("html", "pdf", "docx") else {}
+            if name == "pdf":
+                kwargs["variant"] = pdf_variant
+            for path in writers.get(name)(doc, target, stem_of(doc.source_name), **kwargs):
+                outcome.written.append(str(path))
+    except Exception as exc:  # noqa: BLE001
+        outcome.failure = f"{name.upper()} 未生成：{describe_failure(exc)}；已有的旧文件保持不变"
+    return outcome
+
+
+def describe_failure(exc: Exception) -> str:
+    """Template, file-system and font failures in words; anything else as an internal error."""
+    import jinja2
+
+    from .errors import UsageError
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"模板试图访问不允许的内容，已被安全沙箱阻止：{exc}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板引用了不存在的数据：{exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到模板文件：{exc.name}"
+    if isinstance(exc, OSError):
+        return f"无法写入文件 {exc.filename or ''}：{exc.strerror or exc}"
+    if isinstance(exc, UsageError):
+        return str(exc)
+    detail = traceback.format_exc() if os.environ.get("BUDGETGEN_DEBUG") else "设置环境变量 BUDGETGEN_DEBUG=1 可查看详细信息"
+    return f"内部错误（{type(exc).__name__}: {exc}）。{detail}"
+
+
+def check_one(dept: Department) -> Outcome:
+    """Validate one department and collect the headline figures a finance bureau compares."""
+    from . import catalog as catalogs
+    from .build.figures import compute
+    from .build.ledger import Ledger, facts_of
+    from .fmt import money
+    from .pipeline import validate
+
+    outcome = Outcome(str(dept.path))
+    try:
+        budget, findings = validate(dept.path)
+    except Exception as exc:  # noqa: BLE001
+        outcome.failure = f"检查失败：{exc}"
+        return outcome
+    outcome.findings = findings
+    if budget is not None:
+        outcome.name, outcome.code = budget.department.name, budget.department.code
+    errors = [f for f in findings if f.severity is Severity.error]
+    if errors:
+        outcome.failure = errors[0].render()
+        return outcome
+    f = compute(budget, Ledger(facts_of(budget)), budget.units, catalogs.for_year(budget.budget_year))
+    outcome.figures = {"year": str(budget.budget_year), "units": str(len(budget.units)),
+                       "projects": str(len(budget.projects)), "total": money(f.spending_total),
+                       "basic": money(f.basic), "project": money(f.project), "sangong": money(f.sangong["sangong"]),
+                       "running": money(f.running)}
+    return outcome
+
+
+def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: int,
+        progress: Callable[[Outcome], None]) -> list[Outcome]:
+    """Run work over the departments, in `jobs` processes; results come back in input order."""
+    results: dict[int, Outcome] = {}
+    if jobs <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            results[i] = work(task)
+            progress(results[i])
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+            futures = {pool.submit(work, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the system
+                    results[i] = Outcome(str(tasks[i].path), failure=f"处理进程异常退出：{exc}")
+                progress(results[i])
+    return [results[i] for i in range(len(tasks))]
+
+
+def _worker_init() -> None:
+    # Inside a pool every core is already busy: writers must not start processes of their own.
+    os.environ["BUDGETGEN_IN_POOL"] = "1"
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
