@@ -84,7 +84,17 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Table, PageBreak]
+@dataclass
+class Chart:
+    """A bar chart of a few computed amounts (income by source, spending by function class)."""
+
+    id: str
+    title: str
+    items: list[tuple[str, Decimal]]  # label, amount (万元), in display order
+    unit: str = "万元"
+
+
+Block = Union[Heading, Paragraph, Table, Chart, PageBreak]
 
 
 @dataclass

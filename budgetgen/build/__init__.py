@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import catalog as catalogs
-from ..document import Banner, Block, Cell, Column, Heading, Row, Table
+from ..document import Banner, Block, Cell, Chart, Column, Heading, Row, Table
 from ..fmt import cn_ordinal
 from ..model.budget import Budget, Level, Source, Unit
 from .figures import compute
@@ -14,7 +14,7 @@ from .grid import H, header, number
 from .ledger import ZERO, Ledger, facts_of
 from .notes import ScopeText, environment, render_notes
 from .performance import performance_blocks
-from .tables import Scope, nine_tables
+from .tables import INCOME_ROWS, Scope, nine_tables
 
 GOV_SHORT = {Level.county: "我县", Level.city: "我市", Level.province: "我省"}
 
@@ -60,12 +60,31 @@ def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> lis
     codes = {u.code for u in units}
     indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in codes]
     inserts = {
+        "income-chart": lambda: income_chart(scope, figures),
+        "spending-chart": lambda: spending_chart(scope, catalog),
         "units": lambda: [units_table(scope, units)],
         "procurement": lambda: [procurement_table(budget, scope, units)],
         "assets": lambda: [assets_table(scope, units)],
         "performance": lambda: performance_blocks(budget, indices, scope.id),
     }
     return render_notes(env, text, figures, scope.id, inserts)
+
+
+def income_chart(scope: Scope, figures) -> list[Block]:
+    """Income by source, as a bar chart (only sources that bring money; one bar alone says nothing)."""
+    by_source = scope.ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
+    items = [(f"{label}", sum((by_source.get(s, ZERO) for s in sources), ZERO)) for label, sources in INCOME_ROWS]
+    items.append(("上年结转", figures.carryover))
+    items = [(label, amount) for label, amount in items if amount]
+    return [Chart(f"{scope.id}-chart-income", f"{scope.word}收入构成（万元）", items)] if len(items) > 1 else []
+
+
+def spending_chart(scope: Scope, catalog) -> list[Block]:
+    """Spending by function 类, largest first."""
+    by_class = scope.ledger.by(lambda f: f.function[:3])
+    items = sorted(((catalog.function_name(code), amount) for code, amount in by_class.items() if amount),
+                   key=lambda item: -item[1])
+    return [Chart(f"{scope.id}-chart-spending", f"{scope.word}支出按功能分类（万元）", items)] if len(items) > 1 else []
 
 
 def units_table(scope: Scope, units: list[Unit]) -> Table:

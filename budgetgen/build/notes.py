@@ -77,7 +77,7 @@ def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id
             blocks.append(Heading(body, level, id=ident, toc=level <= 3))
         elif line.startswith("§lead "):
             blocks.append(Paragraph(line[6:].strip(), "lead"))
-        elif line.startswith("§table ") or line == "§performance":
+        elif line.startswith(("§table ", "§chart ")) or line == "§performance":
             name = line.split(" ", 1)[1] if " " in line else "performance"
             blocks.extend(inserts[name]())
         else:

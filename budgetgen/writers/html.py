@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .. import __version__, fmt
+from markupsafe import Markup
+
+from .. import __version__, charts, fmt
 from ..build.notes import PACKAGE_TEMPLATES, environment
-from ..document import Cell, Disclosure, Heading, Paragraph, Table
+from ..document import Cell, Chart, Disclosure, Heading, Paragraph, Table
 from . import atomic
 
 
@@ -29,7 +31,8 @@ def render_html(doc: Disclosure, templates: Path | None = None, media: str = "sc
     env = environment("html", templates, autoescape=True)
     env.filters["celltext"] = cell_text
     env.tests.update(heading=lambda b: isinstance(b, Heading), paragraph=lambda b: isinstance(b, Paragraph),
-                     table=lambda b: isinstance(b, Table))
+                     table=lambda b: isinstance(b, Table), chart=lambda b: isinstance(b, Chart))
+    env.filters["svg"] = lambda chart: Markup(charts.svg(chart))  # escapes its own labels
     css_names = ["style.css"] + (["print.css"] if media == "print" else [])
     css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
     return env.get_template("disclosure.html.j2").render(doc=doc, css=css, version=__version__, media=media)
