@@ -44,3 +44,14 @@ def test_template_syntax_error_names_file_and_line(tmp_path, capsys):
     code, err, html = render(tmp_path, tmp_path / "tpl", capsys)
     assert code == 1 and html == ""
     assert "09-other.j2" in err and "语法错误" in err
+
+
+def test_shipped_example_of_a_provincial_glossary(tmp_path):
+    example = Path(__file__).resolve().parent.parent / "examples" / "templates-省级"
+    out = tmp_path / "out"
+    assert main(["render", str(SAMPLES / "julu-2023"), "--format", "html", "--out", str(out),
+                 "--templates", str(example)]) == 0
+    html = (out / "julu-2023.html").read_text(encoding="utf-8")
+    assert "指省级财政当年拨付的资金" in html and "11、政府采购" in html
+    assert "指县级财政当年拨付的资金" not in html
+    assert "九、其他需要说明的事项" in html  # everything else from the shipped templates
