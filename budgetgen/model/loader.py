@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
 
 Path_ = tuple  # a YAML path: keys and list indices
+# libyaml's parser when PyYAML has it (several times faster); both are safe loaders and keep marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -162,6 +165,10 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
     else:
         message, fix = f"YAML 格式错误（{problem}）", "检查这一行的缩进、冒号和引号"
     lines = text.splitlines()
+    tabbed = next((n for n, l in enumerate(lines[:max(line, 1)], start=1) if re.match(r"^ *\t", l)), None)
+    if tabbed:  # whichever parser reports it, a tab in the indentation is the cause
+        line, col = tabbed, lines[tabbed - 1].index("\t") + 1
+        message, fix = "用 Tab 键缩进了，YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格"
     unclosed = _unclosed_quote(lines[:line])
     if unclosed:  # YAML reports an unclosed quote where it finally gives up, often lines later
         line, col = unclosed
@@ -210,7 +217,7 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
                                 fix="填写预算数据，或删除这个文件"))
         return LoadedFile(smap, None), findings
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.YAMLError as exc:
         findings.append(_yaml_error(exc, display, text))
         return LoadedFile(smap, None), findings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__, charts, fmt
 from ..build.notes import PACKAGE_TEMPLATES, environment
@@ -27,9 +27,19 @@ def cell_text(cell: Cell) -> str:
     return str(v)
 
 
+def cell_html(cell: Cell, tag: str) -> Markup:
+    """One table cell: its kind as a class (alignment), its spans, its text escaped with line breaks kept."""
+    spans = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + \
+            (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+    strong = " strong" if cell.strong else ""
+    text = "<br>".join(escape(part) for part in cell_text(cell).split("\n"))
+    return Markup(f'<{tag} class="k-{cell.kind}{strong}"{spans}>{text}</{tag}>')
+
+
 def render_html(doc: Disclosure, templates: Path | None = None, media: str = "screen") -> str:
     env = environment("html", templates, autoescape=True)
     env.filters["celltext"] = cell_text
+    env.filters["cell_html"] = cell_html
     env.tests.update(heading=lambda b: isinstance(b, Heading), paragraph=lambda b: isinstance(b, Paragraph),
                      table=lambda b: isinstance(b, Table), chart=lambda b: isinstance(b, Chart))
     env.filters["svg"] = lambda chart: Markup(charts.svg(chart))  # escapes its own labels
