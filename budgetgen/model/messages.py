@@ -27,27 +27,25 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _inner_model(annotation: Any) -> Any:
-    """list[Unit] | None -> Unit."""
+def _find_type(annotation: Any, kind: type) -> Any:
+    """The first class in an annotation that is a subclass of kind: list[Unit] | None -> Unit."""
     stack = [annotation]
     while stack:
         a = stack.pop()
-        if isinstance(a, type) and issubclass(a, BaseModel):
+        if isinstance(a, type) and issubclass(a, kind):
             return a
         stack.extend(typing.get_args(a))
     return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    return _find_type(annotation, BaseModel)
 
 
 def _enum_at(model: type[BaseModel] | None, name: Any) -> type[Enum] | None:
     if model is None or name not in model.model_fields:
         return None
-    stack = [model.model_fields[name].annotation]
-    while stack:
-        a = stack.pop()
-        if isinstance(a, type) and issubclass(a, Enum):
-            return a
-        stack.extend(typing.get_args(a))
-    return None
+    return _find_type(model.model_fields[name].annotation, Enum)
 
 
 def _describe(model: type[BaseModel] | None, name: Any) -> str:
