@@ -8,7 +8,10 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 if [ "${BUDGETGEN_WITH_OFFICE:-0}" = 1 ]; then
+  # Writer converts the DOCX, Calc the XLSX, Chromium takes screenshots for the preview's reload test
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+  dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -1,0 +1,458 @@
+"""Disclosure → one Excel workbook of the nine tables, one sheet per table, in the standard printed layout.
+
+What bureaus upload to publication platforms: for the department (第一部分) and for every unit (第二部分) the
+nine 公开表, each on its own sheet ("部门-01收支总表", "201001-01收支总表" …) with the title, the banner
+(code + name, 预算年度, 单位：万元), the header rows merged exactly as the Table's spans (栏次 row included),
+and the body rows.
+
+Cell conventions:
+- amounts are real numbers with format 0.00 (two decimals, no thousands separator, as the seeds print them);
+  a zero amount stays an empty cell, as the published tables print it (`number` cells show 0.00);
+- codes (201, 2013101) are text, so they keep every digit and are never summed; 序号 are integers;
+- Decimal values go into the file as their own decimal digits (see `set_decimal`), never through a float.
+
+The bytes are reproducible: fixed document properties and dates (SOURCE_DATE_EPOCH, else 1 January of the
+budget year) and a re-packed zip with fixed member dates, so two renders of the same data are identical.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from .. import __version__, fmt
+from ..document import Cell, Disclosure, Row, Table
+from . import atomic
+
+NINE = tuple(f"t{i}" for i in range(1, 10))
+FONT = "宋体"
+BODY_SIZE = 10
+TITLE_SIZE = 16
+HEADER_FILL = "EDEDED"
+AMOUNT_FORMAT = "0.00"
+WIDTH_UNIT = 11.0  # Excel width units (≈ digit widths) per unit of Column.width
+MIN_WIDTH = {"index": 5.5, "code": 9.0, "amount": 11.0, "number": 11.0, "percent": 9.0}
+CJK_WIDTH = 1.8
+TEXT_STRETCH = 1.4  # a text column may grow to this multiple of its relative width to avoid wrapping
+LINE_HEIGHT = 14.0  # points per text line at BODY_SIZE
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class Placed:
+    """A cell at its top-left grid position (1-based sheet coordinates)."""
+
+    row: int
+    col: int
+    cell: Cell
+
+
+def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
+    """HTML span semantics → positions: each cell goes to the next column not covered by a rowspan above."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for r, line in enumerate(rows):
+        col = 0
+        for cell in line:
+            while (r, col) in taken:
+                col += 1
+            span_c, span_r = max(cell.colspan, 1), max(cell.rowspan, 1)
+            if col >= width:
+                break
+            for dr in range(span_r):
+                for dc in range(span_c):
+                    taken.add((r + dr, col + dc))
+            placed.append(Placed(top + r, col + 1, cell))
+            col += span_c
+    return placed
+
+
+def sheet_names(tables: list[Table]) -> list[str]:
+    """部门-01收支总表 for the department, <unit code>-01收支总表 for a unit; ≤ 31 characters, unique."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for table in tables:
+        scope = "部门" if table.id.startswith("d") else (table.banner.code if table.banner else table.id.split("-")[0])
+        short = re.sub(r"^(部门|单位)预算", "", table.title) or table.title
+        base = SHEET_FORBIDDEN.sub("_", f"{scope}-{int(table.kind[1:]):02d}{short}").strip("'")[:31]
+        name, n = base, 2
+        while name.casefold() in seen:
+            suffix = f"({n})"
+            name, n = base[:31 - len(suffix)] + suffix, n + 1
+        seen.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def display_width(text: str) -> float:
+    """Width in Excel width units (digit widths of the default font): a Chinese character is about 1.8."""
+    return sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def cell_value(cell: Cell) -> tuple[object, str | None]:
+    """What goes into the sheet, and its number format."""
+    v = cell.value
+    if v is None:
+        return None, AMOUNT_FORMAT if cell.kind in ("amount", "number") else None
+    if cell.kind == "index":
+        return (int(v), "0") if isinstance(v, int) or str(v).isdigit() else (str(v), "@")
+    if cell.kind == "code":
+        return str(v), "@"
+    if isinstance(v, Decimal):
+        if cell.kind == "amount" and v == 0:
+            return None, AMOUNT_FORMAT  # the genre leaves zero amounts empty
+        q = v.quantize(fmt.CENT, ROUND_HALF_UP)
+        if cell.kind == "percent":
+            return q, '0.00"%"'  # the value as printed (95.00%), not a fraction
+        return q, AMOUNT_FORMAT
+    return str(v), None
+
+
+def set_decimal(c, value: Decimal) -> None:
+    """A number cell holding exactly the decimal digits of `value`.
+
+    openpyxl would serialise a Decimal through float ('%.16g' % value gives 74.29000000000001 for 74.29);
+    a numeric cell whose stored value is the digit string is written verbatim as <v>74.29</v>.
+    """
+    c.value = None
+    c._value = fmt.money(value)
+    c.data_type = "n"
+
+
+def cell_text(cell: Cell) -> str:
+    value, _ = cell_value(cell)
+    if isinstance(value, Decimal):
+        return fmt.money(value)
+    return "" if value is None else str(value)
+
+
+def column_widths(table: Table) -> list[float]:
+    """Excel widths from the Table's relative widths, widened so no figure or code shows as ####."""
+    base = [max(c.width * WIDTH_UNIT, MIN_WIDTH.get(c.kind, 6.0)) for c in table.columns]
+    widths = list(base)
+    for p in place([r.cells for r in table.rows], len(widths), 0):
+        if p.cell.colspan != 1:
+            continue
+        need = display_width(cell_text(p.cell)) + 2.5
+        i = p.col - 1
+        if p.cell.kind in ("amount", "number", "percent", "code", "index"):
+            widths[i] = max(widths[i], need)  # never ####
+        elif p.cell.kind == "text":
+            widths[i] = max(widths[i], min(need, base[i] * TEXT_STRETCH))  # wrap only what is really long
+    return [round(w, 2) for w in widths]
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Wrapped lines of text in a cell `width` digit widths wide (a rough, font-independent estimate)."""
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in (text.split("\n") or [""]))
+
+
+class SheetWriter:
+    """Lays out one Table on one worksheet."""
+
+    def __init__(self, ws, table: Table, styles):
+        self.ws, self.table, self.s = ws, table, styles
+        self.width = len(table.columns)
+        self.widths = column_widths(table)
+        self.heights: dict[int, float] = {}
+
+    def write(self) -> None:
+        ws, table = self.ws, self.table
+        from openpyxl.utils import get_column_letter
+
+        for i, w in enumerate(self.widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        row = 1
+        self.merged_text(row, table.title, self.s.title, height=30)
+        row += 1
+        if table.banner is not None:
+            self.banner(row)
+            row += 1
+        if table.lead:
+            row = self.block(table.lead, row, header=False)
+        header_top = row
+        row = self.block(table.header, row, header=True)
+        header_bottom = row - 1
+        body_top = row
+        row = self.body(row)
+        for note in ([table.empty_note] if table.empty_note else []) + list(table.notes):
+            self.merged_text(row, note, self.s.note)
+            row += 1
+        for r, h in self.heights.items():
+            ws.row_dimensions[r].height = h
+        ws.freeze_panes = ws.cell(row=body_top, column=1).coordinate
+        # banner and header repeat on every printed page (a lead block is printed once, so then only the header)
+        self.print_setup(2 if table.banner is not None and not table.lead else header_top, header_bottom)
+
+    # --- pieces -------------------------------------------------------------------------------------------
+
+    def merged_text(self, row: int, text: str, style, height: float | None = None) -> None:
+        ws = self.ws
+        c = ws.cell(row=row, column=1, value=text)
+        style.apply(c)
+        if self.width > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.width)
+        lines = lines_needed(text, sum(self.widths) * (BODY_SIZE / style.size))
+        self.heights[row] = max(height or 0, lines * LINE_HEIGHT * style.size / BODY_SIZE + 4)
+
+    def banner(self, row: int) -> None:
+        """<code> <name> left, 预算年度：2023 centre, 单位：万元 right — three merged stretches of the width."""
+        b = self.table.banner
+        left = f"{b.code} {b.name}".strip()
+        middle = f"预算年度：{b.year}" if b.year else ""
+        right = b.unit_label or ""
+        if b.extra:
+            if middle:
+                right = "　".join(x for x in (b.extra, right) if x)
+            else:
+                middle = b.extra
+        w = self.width
+        if w >= 3:
+            n_right = max(1, w // 4)
+            n_left = max(1, math.ceil((w - n_right) / 2))
+            spans = [(1, n_left, left, "left"), (n_left + 1, w - n_right, middle, "center"),
+                     (w - n_right + 1, w, right, "right")]
+        else:
+            spans = [(1, w, "　　".join(x for x in (left, middle, right) if x), "left")]
+        for start, end, text, align in spans:
+            c = self.ws.cell(row=row, column=start, value=text or None)
+            self.s.banner[align].apply(c)
+            if end > start:
+                self.ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        self.heights[row] = 20
+
+    def block(self, rows: list[list[Cell]], top: int, header: bool) -> int:
+        """Header (or lead) rows with their merges; returns the row after them."""
+        for p in place(rows, self.width, top):
+            style = self.s.header if header or p.cell.kind == "label" else self.s.for_cell(p.cell, 9, p.cell.strong)
+            self.put(p, style)
+        return top + len(rows)
+
+    def body(self, top: int) -> int:
+        rows: list[Row] = self.table.rows
+        placed = place([r.cells for r in rows], self.width, top)
+        for p in placed:
+            row = rows[p.row - top]
+            if row.header:
+                style = self.s.header
+            else:
+                style = self.s.for_cell(p.cell, row.level, p.cell.strong, self.table.kind)
+            self.put(p, style)
+        return top + len(rows)
+
+    def put(self, p: Placed, style) -> None:
+        ws = self.ws
+        value, number_format = cell_value(p.cell)
+        if isinstance(value, Decimal):
+            c = ws.cell(row=p.row, column=p.col)
+            set_decimal(c, value)
+        else:
+            c = ws.cell(row=p.row, column=p.col, value=value)
+        style.apply(c)
+        if number_format:
+            c.number_format = number_format
+        cs, rs = max(p.cell.colspan, 1), max(p.cell.rowspan, 1)
+        end_col = min(p.col + cs - 1, self.width)
+        end_row = p.row + rs - 1
+        if end_col > p.col or end_row > p.row:
+            # openpyxl gives the edge cells of the range the anchor's border, so the merged block is boxed
+            ws.merge_cells(start_row=p.row, start_column=p.col, end_row=end_row, end_column=end_col)
+        # row height for wrapped text (spread over the rows a cell spans)
+        text = "" if value is None else (fmt.money(value) if isinstance(value, Decimal) else str(value))
+        if text:
+            width = sum(self.widths[p.col - 1:end_col]) - 2 * (style.alignment.indent or 0)
+            need = (lines_needed(text, width) * LINE_HEIGHT + 6) / rs
+            for r in range(p.row, end_row + 1):
+                self.heights[r] = max(self.heights.get(r, 0), need, 18)
+
+    def print_setup(self, first: int, last: int) -> None:
+        from openpyxl.worksheet.properties import PageSetupProperties
+
+        ws = self.ws
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if self.table.landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.print_title_rows = f"{first}:{last}"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.size = 9
+
+
+class Style:
+    """A cell style, applied attribute by attribute (openpyxl shares identical styles in the file)."""
+
+    def __init__(self, font, alignment, border=None, fill=None):
+        self.font, self.alignment, self.border, self.fill = font, alignment, border, fill
+        self.size = font.sz or BODY_SIZE
+
+    def apply(self, c) -> None:
+        c.font = self.font
+        c.alignment = self.alignment
+        if self.border is not None:
+            c.border = self.border
+        if self.fill is not None:
+            c.fill = self.fill
+
+
+class Styles:
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="000000")
+        box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self._Font, self._Alignment, self._box = Font, Alignment, box
+        self.title = Style(Font(name=FONT, size=TITLE_SIZE, bold=True),
+                           Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.banner = {a: Style(Font(name=FONT, size=BODY_SIZE), Alignment(horizontal=a, vertical="center"))
+                       for a in ("left", "center", "right")}
+        self.note = Style(Font(name=FONT, size=BODY_SIZE), Alignment(horizontal="left", vertical="center",
+                                                                      wrap_text=True))
+        self.header = Style(Font(name=FONT, size=BODY_SIZE, bold=True),
+                            Alignment(horizontal="center", vertical="center", wrap_text=True), box,
+                            PatternFill("solid", fgColor=HEADER_FILL))
+        self._cache: dict[tuple, Style] = {}
+
+    def for_cell(self, cell: Cell, level: int, strong: bool, kind: str = "") -> Style:
+        bold = strong or level == 0 or (level == 1 and cell.kind == "text")
+        if cell.kind in ("amount", "number", "percent"):
+            horizontal, indent, wrap = "right", 0, False
+        elif cell.kind == "index":
+            horizontal, indent, wrap = "center", 0, False
+        elif cell.kind == "code":
+            horizontal, indent, wrap = "left", 0, False
+        elif cell.kind == "label":
+            horizontal, indent, wrap = "center", 0, True
+        else:
+            horizontal, wrap = "left", True
+            indent = {2: 1, 3: 2}.get(level, 0)
+        key = (bold, horizontal, indent, wrap)
+        if key not in self._cache:
+            self._cache[key] = Style(self._Font(name=FONT, size=BODY_SIZE, bold=bold),
+                                     self._Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap,
+                                                     indent=indent), self._box)
+        return self._cache[key]
+
+
+def timestamp(doc: Disclosure) -> datetime:
+    """Fixed document dates: SOURCE_DATE_EPOCH when set (reproducible builds), else 1 January of the budget year."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime(doc.year, 1, 1)
+
+
+def nine_tables(doc: Disclosure) -> list[Table]:
+    return [t for t in doc.tables() if t.kind in NINE]
+
+
+def build_workbook(doc: Disclosure):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    styles = Styles()
+    tables = nine_tables(doc)
+    for table, name in zip(tables, sheet_names(tables)):
+        ws = wb.create_sheet(title=name)
+        SheetWriter(ws, table, styles).write()
+    if not tables:
+        wb.create_sheet(title="无公开表")
+    stamp = timestamp(doc)
+    props = wb.properties
+    props.creator = doc.department_name
+    props.lastModifiedBy = doc.department_name
+    props.title = doc.title
+    props.subject = f"{doc.year}年部门预算公开表"
+    props.keywords = f"部门预算; 预算公开; {doc.year}"
+    props.description = f"budgetgen {__version__}"
+    props.category = "部门预算公开"
+    props.language = "zh-CN"
+    props.created = stamp
+    props.modified = stamp
+    return wb
+
+
+def render_xlsx(doc: Disclosure) -> bytes:
+    """The workbook as bytes, identical for identical input."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = build_workbook(doc)
+    stamp = wb.properties.created
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        # ExcelWriter, not Workbook.save: save() stamps `modified` with the current time.
+        ExcelWriter(wb, archive).save()
+    return repack(raw.getvalue(), stamp, code_ranges(wb))
+
+
+def code_ranges(wb) -> dict[str, str]:
+    """Per sheet part name, the cells holding codes as text (to silence Excel's 'number stored as text')."""
+    from openpyxl.utils import get_column_letter
+
+    out = {}
+    for ws in wb.worksheets:
+        rows_of: dict[int, list[int]] = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.number_format == "@" and isinstance(c.value, str) and c.value.isdigit():
+                    rows_of.setdefault(c.column, []).append(c.row)
+        refs = []
+        for col, rows in sorted(rows_of.items()):
+            letter, start = get_column_letter(col), rows[0]
+            for prev, cur in zip(rows, rows[1:] + [None]):
+                if cur != prev + 1:  # close a run of consecutive rows: B7:B34
+                    refs.append(f"{letter}{start}" + (f":{letter}{prev}" if prev != start else ""))
+                    start = cur
+        if refs:
+            out[ws.path.lstrip("/")] = " ".join(refs)
+    return out
+
+
+def repack(data: bytes, stamp: datetime, ignored: dict[str, str]) -> bytes:
+    """Re-zip with fixed member dates and attributes (openpyxl stamps each member with the current time)."""
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename in ignored:
+                body = _ignore_errors(body, ignored[info.filename])
+            member = zipfile.ZipInfo(info.filename, date_time=when)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.create_system = 3
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, body, compresslevel=6)
+    return out.getvalue()
+
+
+def _ignore_errors(sheet: bytes, sqref: str) -> bytes:
+    """Append <ignoredErrors> (its schema place is after headerFooter; our sheets have nothing after that)."""
+    text = sheet.decode("utf-8")
+    if re.search(r"<(drawing|legacyDrawing|tableParts|extLst|smartTags)\b", text):
+        return sheet
+    element = f'<ignoredErrors><ignoredError sqref="{sqref}" numberStoredAsText="1"/></ignoredErrors>'
+    return text.replace("</worksheet>", element + "</worksheet>", 1).encode("utf-8")
+
+
+def write_xlsx(doc: Disclosure, out: Path, stem: str) -> list[Path]:
+    path = out / f"{stem}.xlsx"
+    data = render_xlsx(doc)
+    with atomic(path, "wb") as handle:
+        handle.write(data)
+    return [path]
+
+
+__all__ = ["write_xlsx", "render_xlsx", "sheet_names", "place"]
