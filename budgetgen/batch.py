@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import Finding, InputError, Severity
+from .errors import Finding, InputError, Severity, describe_failure
 from .model.loader import YAML_SUFFIXES
 
 
@@ -98,28 +98,6 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
     except Exception as exc:  # noqa: BLE001
         outcome.failure = f"{name.upper()} 未生成：{describe_failure(exc)}；已有的旧文件保持不变"
     return outcome
-
-
-def describe_failure(exc: Exception) -> str:
-    """Template, file-system and font failures in words; anything else as an internal error."""
-    import jinja2
-
-    from .errors import UsageError
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
-    if isinstance(exc, jinja2.exceptions.SecurityError):
-        return f"模板试图访问不允许的内容，已被安全沙箱阻止：{exc}"
-    if isinstance(exc, jinja2.UndefinedError):
-        return f"模板引用了不存在的数据：{exc.message}"
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return f"找不到模板文件：{exc.name}"
-    if isinstance(exc, OSError):
-        return f"无法写入文件 {exc.filename or ''}：{exc.strerror or exc}"
-    if isinstance(exc, UsageError):
-        return str(exc)
-    detail = traceback.format_exc() if os.environ.get("BUDGETGEN_DEBUG") else "设置环境变量 BUDGETGEN_DEBUG=1 可查看详细信息"
-    return f"内部错误（{type(exc).__name__}: {exc}）。{detail}"
 
 
 def check_one(dept: Department) -> Outcome:

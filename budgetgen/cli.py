@@ -1,4 +1,4 @@
-"""Command line: budgetgen validate | render | schema. Messages for clerks are in Chinese."""
+"""Command line: budgetgen validate | render | check | init | new-year | preview | schema. Messages are in Chinese."""
 
 from __future__ import annotations
 
@@ -55,12 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("path", type=Path, metavar="目录", help="今年的部门目录")
     n.add_argument("--out", type=Path, default=None, metavar="目录", help="新目录（默认在旁边，名称中的年份加一）")
 
-    v2 = sub.add_parser("preview", help="在本机浏览器中预览，保存 YAML 后页面自动刷新")
-    v2.add_argument("path", type=Path, metavar="路径", help="部门目录或 YAML 文件")
-    v2.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    v2.add_argument("--host", default="127.0.0.1", help="监听地址（默认仅本机 127.0.0.1）")
-    v2.add_argument("--templates", type=Path, default=None, metavar="目录", help="自定义模板目录")
-    v2.add_argument("--open", action="store_true", help="启动后打开浏览器")
+    pv = sub.add_parser("preview", help="在本机浏览器中预览公开文件，保存 YAML 后页面自动刷新")
+    pv.add_argument("path", type=Path, metavar="路径", help="部门目录或 YAML 文件")
+    pv.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000；0 表示任选空闲端口）")
+    pv.add_argument("--host", default="127.0.0.1", metavar="地址", help="监听地址（默认 127.0.0.1，只有本机能访问）")
+    pv.add_argument("--templates", type=Path, default=None, metavar="目录", help="自定义模板目录，修改后页面也会自动刷新")
+    pv.add_argument("--open", action="store_true", help="启动后用默认浏览器打开预览页面")
 
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
@@ -237,10 +237,8 @@ def cmd_new_year(args) -> int:
 
 
 def cmd_preview(args) -> int:
-    try:
-        from .preview import serve
-    except ImportError:  # pragma: no cover - the module ships with budgetgen
-        raise UsageError("预览功能不可用") from None
+    from .preview import serve
+
     serve(args.path, host=args.host, port=args.port, templates=args.templates, open_browser=args.open)
     return 0
 

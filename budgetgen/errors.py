@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import traceback
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -62,3 +64,24 @@ class InputError(Exception):
 
 class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
+
+
+def describe_failure(exc: Exception) -> str:
+    """Template, file-system and font failures in words; anything else as an internal error."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"模板试图访问不允许的内容，已被安全沙箱阻止：{exc}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板引用了不存在的数据：{exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到模板文件：{exc.name}"
+    if isinstance(exc, OSError):
+        return f"文件读写失败：{exc.filename or ''} {exc.strerror or exc}".strip()
+    if isinstance(exc, UsageError):
+        return str(exc)
+    detail = traceback.format_exc() if os.environ.get("BUDGETGEN_DEBUG") else "（设置环境变量 BUDGETGEN_DEBUG=1 可看到详细信息）"
+    return (f"程序内部错误（{type(exc).__name__}：{exc}）。数据本身可能没有问题；"
+            f"请把这段信息连同数据目录一起报告给维护人员{detail}")

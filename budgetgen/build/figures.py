@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model.budget import Budget, LastYear, Nature, SanGong, Source, Unit
-from .ledger import PROJECT, ZERO, Ledger
+from .ledger import BASIC, PROJECT, ZERO, Ledger
 from .performance import ordered
 from .tables import FUNDS, sangong_items
 
@@ -52,6 +52,7 @@ class Figures:
     personnel: Decimal
     public: Decimal
     project: Decimal
+    other_kinds: dict[str, Decimal]  # 经营支出, 上解上级支出, 对附属单位补助支出 when there are any
     projects: list[ProjectLine]
     running: Decimal  # 机关运行经费: 公用经费 of administrative (行政/参公) units
     running_uses: list[tuple[str, Decimal]]
@@ -72,10 +73,12 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
     state = by_source.get(Source.state_capital, ZERO)
     special = by_source.get(Source.special_account, ZERO)
     other = sum(by_source.values(), ZERO) - general - fund - state - special
-    basic_ledger = ledger.where(lambda f: f.kind != PROJECT)
+    basic_ledger = ledger.where(lambda f: f.kind == BASIC)  # 经营支出 etc. are neither 基本 nor 项目 (T3's columns)
     personnel = basic_ledger.total(lambda f: f.economic is not None and catalog.is_personnel(f.economic))
     basic = basic_ledger.total()
     project = ledger.total(lambda f: f.kind == PROJECT)
+    other_kinds = {kind: amount for kind, amount in ledger.where(lambda f: f.kind not in (BASIC, PROJECT))
+                   .by(lambda f: f.kind).items() if amount}
 
     unit_codes = {u.code for u in units}
     indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in unit_codes]
@@ -101,7 +104,7 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
         income_by_source={"general": general, "fund": fund, "state_capital": state, "special_account": special,
                           "other": other},
         carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
-        personnel=personnel, public=basic - personnel, project=project, projects=projects,
+        personnel=personnel, public=basic - personnel, project=project, other_kinds=other_kinds, projects=projects,
         running=running_ledger.total(), running_uses=[(catalog.economic_name(c), a) for c, a in uses],
         sangong=sangong, procurement=procurement, assets_total=assets_total, assets_planned=planned,
         last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),
@@ -113,6 +116,9 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
             "basic": Change(basic, last.basic_total()),
             "project": Change(project, last.project),
         }
+        others = sum(other_kinds.values(), ZERO)
+        if others:  # 经营支出 etc. have no last-year figure: all of it is new, and the parts still add up
+            figures.changes["other"] = Change(others, ZERO)
         if last.personnel is not None:
             figures.changes["personnel"] = Change(personnel, last.personnel)
             figures.changes["public"] = Change(basic - personnel, last.public)

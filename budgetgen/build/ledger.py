@@ -10,6 +10,7 @@ from decimal import Decimal
 from ..model.budget import Budget, Source
 
 PROJECT = "项目支出"
+BASIC = "基本支出"
 ZERO = Decimal("0")
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +27,29 @@ def _change(c: Change | None) -> str:
     return f"{c.direction}{fmt.money(c.amount)}万元"
 
 
+@lru_cache(maxsize=16)
 def environment(kind: str, user_dir: Path | None = None, autoescape: bool = False) -> jinja2.Environment:
     """Templates of one kind (notes, html); a user folder overrides the shipped files one by one.
 
     A user's folder runs in Jinja2's sandbox: a template from outside must not reach Python.
+    Cached: compiling the templates again for every department of a county was half the time.
     """
     paths = ([str(user_dir / kind)] if user_dir else []) + [str(PACKAGE_TEMPLATES / kind)]
     cls = SandboxedEnvironment if user_dir else jinja2.Environment
+    # What an expression prints is the department's text, never structure: a line of it starting with §
+    # is escaped by _guard and unescaped by render_notes (templates write § only as literal text).
     env = cls(loader=jinja2.FileSystemLoader(paths), autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
-              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+              finalize=_guard if kind == "notes" else None)
     env.filters.update(money=fmt.money, cn_paren=fmt.cn_paren, cn_number=fmt.cn_number, change=_change,
                        trim_period=lambda t: t.rstrip("。.；; "))
     return env
+
+
+def _guard(value):
+    if isinstance(value, str) and "§" in value:
+        return re.sub(r"(?m)^(\s*)§", r"\1\\§", value)
+    return value
 
 
 @dataclass
@@ -67,7 +80,9 @@ def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id
         line = raw.strip()
         if not line:
             continue
-        if line.startswith("§h"):
+        if line.startswith("\\§"):  # the department's own text, escaped by _guard
+            blocks.append(Paragraph(line[1:]))
+        elif line.startswith("§h"):
             level = int(line[2])
             body = line[3:].strip()
             ident = ""
