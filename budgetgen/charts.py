@@ -54,12 +54,27 @@ def svg(chart: Chart) -> str:
 
 
 @lru_cache(maxsize=1)
-def _cjk_font_path() -> str | None:
-    """A font file with Chinese glyphs, for drawing labels into PNG (fontconfig knows where they are)."""
-    if shutil.which("fc-match") is None:
+def _cjk_font() -> tuple[str, int] | None:
+    """A font file and face index with Chinese glyphs for the PNG labels: Simplified Chinese, sans, regular first.
+
+    (fc-match :lang=zh may answer with a Latin font when it ranks others higher; a .ttc holds several faces.)
+    """
+    if shutil.which("fc-list") is None:
         return None
-    result = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh"], capture_output=True, text=True, timeout=30)
-    return result.stdout.strip() or None
+    result = subprocess.run(["fc-list", "-f", "%{file}\t%{index}\t%{family}\t%{style}\n", ":lang=zh"],
+                            capture_output=True, text=True, timeout=30)
+    faces = [line.split("\t") for line in result.stdout.splitlines() if line.count("\t") == 3]
+
+    def preference(face: list[str]) -> tuple:
+        path, _, family, style = face
+        simplified = "SC" in family or "Sim" in family or "GB" in family
+        sans = "Sans" in family or "Hei" in family
+        return (not simplified, "Mono" in family, not sans, "Regular" not in style, path)
+
+    if not faces:
+        return None
+    path, index, _, _ = sorted(faces, key=preference)[0]
+    return path, int(index.split(",")[0] or 0)
 
 
 def png(chart: Chart, scale: int = 2) -> bytes:
@@ -69,8 +84,8 @@ def png(chart: Chart, scale: int = 2) -> bytes:
     height, bars = layout(chart)
     image = Image.new("RGB", (WIDTH * scale, height * scale), "white")
     draw = ImageDraw.Draw(image)
-    path = _cjk_font_path()
-    font = ImageFont.truetype(path, 13 * scale) if path else ImageFont.load_default()
+    face = _cjk_font()
+    font = ImageFont.truetype(face[0], 13 * scale, index=face[1]) if face else ImageFont.load_default()
     for b in bars:
         mid = (b.y + ROW // 2) * scale
         draw.text((LABEL * scale, mid), b.label, fill="black", font=font, anchor="rm")

@@ -1,0 +1,541 @@
+"""Disclosure → one .docx a clerk opens in Word or WPS, edits and publishes: named styles, real headings, a TOC field.
+
+The writer lays the Disclosure out and computes no figure: cell texts come from the HTML writer's cell_text
+(budgetgen.fmt underneath). Everything is a named style (budgetgen/templates/docx/styles.xml, or the styles of
+a jurisdiction's <templates>/docx/reference.docx), so the document is restyled in one place. Raw WordprocessingML
+lives in docx_xml.py; this module decides what goes where:
+
+- cover, 目录 (a TOC field whose cached result already lists every entry with a live PAGEREF page number),
+  then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+- wide tables (Table.landscape) get a landscape section of their own, together with the heading and the few
+  lines that introduce them; everything else is portrait A4;
+- every table: its banner (code and name · 预算年度 · 单位：万元) and column header rows (栏次 included) repeat on
+  each page, rows never split, merged header and 一级/二级 cells are real merges; short in-text tables
+  (performance, units, assets, procurement) are kept on one page;
+- page numbers in the footer; core properties and zip dates are fixed, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__
+from ..build.grid import expand
+from ..build.notes import PACKAGE_TEMPLATES
+from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Table
+from . import atomic
+from . import docx_xml as x
+from .html import cell_text
+
+STYLES_FILE = PACKAGE_TEMPLATES / "docx" / "styles.xml"
+REFERENCE = Path("docx") / "reference.docx"
+
+COVER_SUBTITLE = "（部门预算信息公开）"
+TOC_TITLE = "目　录"
+
+# Style names (as stored in styles.xml, lower case); the writer resolves them to the ids of the document in use.
+S_COVER_NAME, S_TITLE, S_SUBTITLE = "封面单位名称", "title", "subtitle"
+S_TOC_HEADING, S_TOC = "toc heading", ["toc 1", "toc 2", "toc 3", "toc 4"]
+S_HEADINGS, S_MINOR = ["heading 1", "heading 2", "heading 3", "heading 4"], "小标题"
+S_FIGURE, S_FIGURE_CAPTION = "图表", "图表标题"
+S_PARAGRAPH = {"body": "body text", "lead": "正文（加粗）", "center": "正文（居中）", "note": "注释"}
+S_TABLE_TITLE, S_TABLE_CAPTION = "表格标题", "小表标题"
+S_TEXT, S_TEXT_LEVEL = "表格文字", {2: "表格文字 2", 3: "表格文字 3"}
+S_CENTER, S_AMOUNT, S_HEAD, S_COLNUMS = "表格居中", "表格金额", "表头", "表头栏次"
+S_BANNER, S_TABLE_NOTE, S_SECTION_END = "表格眉栏", "表注", "分节标记"
+S_STRONG, S_TABLE, S_FOOTER = "strong", "预算表格", "footer"
+
+# The TOC field: Heading 1–4 and the titles of listed tables (their own style, at level 4).
+TOC_FIELD = f'TOC \\o "1-4" \\h \\z \\t "{S_TABLE_TITLE},4"'
+
+# East Asian fonts named by the styles: (name, Chinese name, family, panose) for the font table.
+FONTS = [("SimSun", "宋体", "auto", "02010600030101010101"), ("FangSong", "仿宋", "modern", "02010609060101010101"),
+         ("SimHei", "黑体", "modern", "02010609060101010101")]
+
+DEFAULT_MARGINS = {"top": 1440, "bottom": 1440, "left": 1418, "right": 1418, "header": 851, "footer": 992}
+
+# Text width estimate for column minimums: table text is 10pt (200 twips per em); cell margins 2 × 57 twips.
+EM, CELL_PADDING = 200, 2 * 57 + 30
+NOWRAP = {"amount", "number", "percent", "code", "index"}
+
+
+def write_docx(doc: Disclosure, out: Path, stem: str, templates: Path | None = None) -> list[Path]:
+    path = out / f"{stem}.docx"
+    data = render_docx(doc, templates)
+    with atomic(path, "wb") as handle:
+        handle.write(data)
+    return [path]
+
+
+def render_docx(doc: Disclosure, templates: Path | None = None) -> bytes:
+    """The .docx file as bytes."""
+    package = _Package(templates)
+    package.set_properties(doc)
+    body = _Body(doc, package.styles, package.margins, package.footer_rid, package.add_image).render()
+    return package.zip(body)
+
+
+# --- the package: styles, settings, fonts, properties, footer -------------------------------------------
+
+class _Package:
+    """The document's package: a jurisdiction's reference.docx, or python-docx's empty document with our styles."""
+
+    def __init__(self, templates: Path | None):
+        import docx
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.oxml import parse_xml
+
+        reference = templates / REFERENCE if templates is not None else None
+        use_reference = reference is not None and reference.is_file()
+        self.document = docx.Document(str(reference) if use_reference else None)
+        part = self.document.part
+        ours = parse_xml(STYLES_FILE.read_bytes())
+        styles_part = part._styles_part
+        if use_reference:  # the jurisdiction's styles and margins win; ours fill the gaps
+            self.styles = x.merge_styles(styles_part.element, ours)
+            self.margins = x.margins_of(self.document.element.body.find(x.w("sectPr"))) or DEFAULT_MARGINS
+        else:
+            styles_part._element = ours
+            self.styles = x.style_ids(ours)
+            self.margins = DEFAULT_MARGINS
+
+        # the old body goes, and with it whatever only the body used (its headers, footers, images, links)
+        body = self.document.element.body
+        for child in list(body):
+            body.remove(child)
+        dropped = {RT.HEADER, RT.FOOTER, RT.IMAGE, RT.HYPERLINK, RT.CUSTOM_XML, RT.COMMENTS,
+                   "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"}
+        for rid, rel in list(part.rels.items()):
+            if rel.reltype in dropped:
+                del part.rels[rid]
+        pkg = part.package
+        for rid, rel in list(pkg.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:
+                del pkg.rels[rid]
+
+        settings = self.document.settings.element
+        x.set_setting(settings, "updateFields", {"val": "true"})  # Word refreshes the 目录 and page refs on opening
+        x.set_setting(settings, "themeFontLang", {"val": "en-US", "eastAsia": "zh-CN"})
+        for tag in ("attachedTemplate", "savePreviewPicture"):
+            x.drop_setting(settings, tag)
+
+        self.font_table = part.part_related_by(RT.FONT_TABLE)
+        fonts = parse_xml(self.font_table.blob)
+        if not use_reference:
+            for font in list(fonts):
+                fonts.remove(font)
+            x.ensure_fonts(fonts, [("Times New Roman", "", "roman", "02020603050405020304"),
+                                   ("Arial", "", "swiss", "020B0604020202020204")])
+        x.ensure_fonts(fonts, FONTS)
+        self.font_table._blob = _xml_bytes(fonts)
+
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        footer_name = pkg.next_partname("/word/footer%d.xml")
+        content = x.paragraph(x.run("— ") + x.field("PAGE", x.run("1")) + x.run(" —"), self.styles[S_FOOTER])
+        self.footer = Part(PackURI(footer_name), "application/vnd.openxmlformats-officedocument"
+                           ".wordprocessingml.footer+xml", x.footer(content), pkg)
+        self.footer_rid = part.relate_to(self.footer, RT.FOOTER)
+        self.overrides: dict[str, bytes] = {}
+
+    def add_image(self, png: bytes) -> str:
+        """A PNG as a part of the package; its relationship id, for the picture that shows it."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        part = self.document.part
+        name = part.package.next_partname("/word/media/image%d.png")
+        return part.relate_to(Part(PackURI(name), "image/png", png, part.package), RT.IMAGE)
+
+    def set_properties(self, doc: Disclosure) -> None:
+        core = self.document.core_properties
+        stamp = _timestamp(doc)
+        core.title = doc.title
+        core.subject = f"{doc.year}年部门预算公开"
+        core.author = doc.department_name
+        core.last_modified_by = doc.department_name
+        core.keywords = f"部门预算; 预算公开; {doc.year}"
+        core.comments = f"budgetgen {__version__}"
+        core.category = "部门预算公开"
+        core.language = "zh-CN"
+        core.created = stamp
+        core.modified = stamp
+        core.revision = 1
+        self.overrides["/docProps/app.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>budgetgen {__version__}</Application><DocSecurity>0</DocSecurity>"
+            f"<Company>{x.esc(doc.department_name)}</Company></Properties>").encode("utf-8")
+
+    def zip(self, body: str) -> bytes:
+        part = self.document.part
+        self.overrides[str(part.partname)] = x.document(body)
+        parts = sorted(part.package.iter_parts(), key=lambda p: str(p.partname))
+        members = [("[Content_Types].xml", _content_types(parts)), ("_rels/.rels", part.package.rels.xml)]
+        for p in parts:
+            name = str(p.partname)
+            members.append((name.lstrip("/"), self.overrides.get(name) or p.blob))
+            if len(p.rels):
+                members.append((p.partname.rels_uri.lstrip("/"), p.rels.xml))
+        return x.zip_package(members)
+
+
+def _timestamp(doc: Disclosure) -> datetime:
+    """Fixed document dates: SOURCE_DATE_EPOCH when set (reproducible builds), else 1 January of the budget year."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime(doc.year, 1, 1)
+
+
+def _content_types(parts) -> bytes:
+    defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+    overrides = {}
+    for p in parts:
+        name = str(p.partname)
+        ext = name.rsplit(".", 1)[-1].lower()
+        if ext == "xml" or ext in defaults and defaults[ext] != p.content_type:
+            overrides[name] = p.content_type
+        else:
+            defaults.setdefault(ext, p.content_type)
+    xml = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">']
+    xml += [f'<Default Extension="{e}" ContentType="{c}"/>' for e, c in sorted(defaults.items())]
+    xml += [f'<Override PartName="{n}" ContentType="{c}"/>' for n, c in sorted(overrides.items())]
+    xml.append("</Types>")
+    return "".join(xml).encode("utf-8")
+
+
+def _xml_bytes(element) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- the body --------------------------------------------------------------------------------------------
+
+class _Body:
+    """The disclosure's blocks as WordprocessingML, section by section."""
+
+    def __init__(self, doc: Disclosure, styles: dict[str, str], margins: dict[str, int], footer_rid: str,
+                 add_image=None):
+        self.doc = doc
+        self.add_image = add_image
+        self.pictures = 0
+        self.styles = styles
+        self.margins = margins
+        self.footer_rid = footer_rid
+        self.out: list[str] = []
+        self.last_is_paragraph = False
+        self.sections = 0
+        self.bookmarks = 0
+        self.portrait_width = x.A4[0] - margins["left"] - margins["right"]
+        self.landscape_width = x.A4[1] - margins["left"] - margins["right"]
+
+    def s(self, name: str) -> str:
+        return self.styles[name]
+
+    # output helpers
+    def para(self, content: str, style: str, **kwargs) -> None:
+        self.out.append(x.paragraph(content, self.s(style), **kwargs))
+        self.last_is_paragraph = True
+
+    def bookmarked(self, ident: str, content: str) -> str:
+        self.bookmarks += 1
+        return x.bookmark(self.bookmarks, x.bookmark_name(ident), content)
+
+    def end_section(self, landscape: bool) -> None:
+        """Close the current section: its properties go into its last paragraph (an empty one after a table)."""
+        sect = x.section(self.margins, self.footer_rid, landscape, title_page=self.sections == 0)
+        self.sections += 1
+        if self.last_is_paragraph:
+            last = self.out[-1]
+            cut = last.index("</w:pPr>")
+            self.out[-1] = last[:cut] + sect + last[cut:]
+        else:
+            self.para("", S_SECTION_END, section=sect)
+
+    def render(self) -> str:
+        self.cover()
+        self.contents()
+        blocks = self.doc.blocks
+        landscape, new_page = _plan(blocks)
+        previous = False
+        for i, block in enumerate(blocks):
+            if landscape[i] != previous:
+                self.end_section(previous)
+                previous = landscape[i]
+            if isinstance(block, Heading):
+                self.heading(block, new_page[i])
+            elif isinstance(block, Paragraph):
+                self.para(x.run(block.text), S_PARAGRAPH.get(block.style, S_PARAGRAPH["body"]),
+                          page_break_before=new_page[i])
+            elif isinstance(block, Table):
+                self.table(block, new_page[i], self.landscape_width if landscape[i] else self.portrait_width)
+            elif isinstance(block, Chart):
+                self.chart(block, self.landscape_width if landscape[i] else self.portrait_width)
+            elif isinstance(block, PageBreak):
+                self.para("", S_SECTION_END, page_break_before=True)
+        # the last section's properties are the body's last child
+        self.out.append(x.section(self.margins, self.footer_rid, previous, title_page=self.sections == 0))
+        return "".join(self.out)
+
+    def chart(self, chart: Chart, width_twips: int) -> None:
+        """A chart as its PNG (Word has no SVG we can count on), centred, with its caption below."""
+        if self.add_image is None:
+            return
+        from .. import charts
+
+        self.pictures += 1
+        height, _ = charts.layout(chart)
+        rid = self.add_image(charts.png(chart))
+        run = x.picture(rid, self.pictures, f"图表{self.pictures}", chart.title, charts.WIDTH, height,
+                        width_twips * 635)  # 1 twip = 635 EMU
+        self.para(run, S_FIGURE)
+        self.para(x.run(chart.title), S_FIGURE_CAPTION)
+
+    def cover(self) -> None:
+        doc = self.doc
+        self.para(x.run(doc.department_name), S_COVER_NAME)
+        self.para(x.run(f"{doc.year}年部门预算"), S_TITLE)
+        self.para(x.run(COVER_SUBTITLE), S_SUBTITLE)
+
+    def contents(self) -> None:
+        """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry
+        linked to its bookmark with a PAGEREF page number, so it reads right before Word refreshes the field."""
+        self.para(x.run(TOC_TITLE), S_TOC_HEADING, page_break_before=True)
+        entries = self.doc.toc()
+        if not entries:
+            self.para(x.field(TOC_FIELD), S_TOC[0])
+            return
+        for i, entry in enumerate(entries):
+            anchor = x.bookmark_name(entry.target)
+            link = x.hyperlink(anchor, x.run(entry.text) + x.tab_run()
+                               + x.field(f"PAGEREF {anchor} \\h", x.run("")))
+            content = (x.field_begin(TOC_FIELD) if i == 0 else "") + link
+            if i == len(entries) - 1:
+                content += x.field_end()
+            self.para(content, S_TOC[min(entry.level, 4) - 1])
+
+    def heading(self, h: Heading, new_page: bool) -> None:
+        level = max(1, h.level)
+        style = S_HEADINGS[level - 1] if level <= 4 and (h.toc or level < 4) else S_MINOR
+        content = x.run(h.text)
+        if h.id:
+            content = self.bookmarked(h.id, content)
+        self.para(content, style, page_break_before=new_page)
+
+    # tables
+    def table(self, t: Table, new_page: bool, width: int) -> None:
+        title = x.run(t.title)
+        if t.toc:
+            title = self.bookmarked(t.id, title)
+        self.para(title, S_TABLE_TITLE if t.toc else S_TABLE_CAPTION, page_break_before=new_page)
+        n = len(t.columns)
+        widths = column_widths(t, width)
+        # The title, banner, lead and header rows always stay with the first body row; a short in-text table
+        # (performance, units, assets …) stays on one page as a whole when it fits on one.
+        page = (x.A4[0] if width > self.portrait_width else x.A4[1]) - self.margins["top"] - self.margins["bottom"]
+        whole = not t.toc and estimate_height(t, widths) <= 0.9 * page
+        rows: list[str] = []
+        if t.banner is not None:
+            rows.append(self.banner_row(t, widths))
+        repeat = not t.lead  # tblHeader works only on an unbroken run of rows from the top
+        rows += self.grid_rows(t, t.lead, n, widths, "lead", repeat=False, keep=True)
+        rows += self.grid_rows(t, t.header, n, widths, "head", repeat=repeat, keep=bool(t.rows))
+        body = [row.cells for row in t.rows]
+        rows += self.grid_rows(t, body, n, widths, "body", repeat=False, keep=whole)
+        self.out.append(x.table(widths, rows, self.s(S_TABLE)))
+        self.last_is_paragraph = False
+        if t.empty_note:
+            self.para(x.run(t.empty_note), S_TABLE_NOTE)
+        for note in t.notes:
+            self.para(x.run(note), S_TABLE_NOTE)
+
+    def banner_row(self, t: Table, widths: list[int]) -> str:
+        """代码 名称 (left) · 预算年度 (centre) · 单位：万元 (right): one borderless cell across the table, with
+        centre and right tab stops, so the three parts sit like the printed banner at any table width."""
+        b = t.banner
+        middle = (f"预算年度：{b.year}" if b.year else "") + (b.extra or "")
+        inner = sum(widths) - 2 * 57
+        content = x.run(f"{b.code} {b.name}") + x.tab_run() + x.run(middle) + x.tab_run() + x.run(b.unit_label or "")
+        tabs = f'<w:tabs><w:tab w:val="center" w:pos="{inner // 2}"/><w:tab w:val="right" w:pos="{inner}"/></w:tabs>'
+        p = x.paragraph(content, self.s(S_BANNER), keep_next=True).replace("</w:pPr>", tabs + "</w:pPr>", 1)
+        cell = x.table_cell(p, sum(widths), span=len(widths), no_borders=("top", "left", "right"))
+        return x.table_row([cell], repeat=True)
+
+    def grid_rows(self, t: Table, rows: list[list[Cell]], n: int, widths: list[int], part: str, *,
+                  repeat: bool, keep: bool) -> list[str]:
+        """Rows with spans (HTML semantics) → w:tr with gridSpan and vMerge."""
+        if not rows:
+            return []
+        grid = expand(rows, n)
+        levels = [r.level for r in t.rows] if part == "body" else [9] * len(rows)
+        header_like = [r.header for r in t.rows] if part == "body" else [False] * len(rows)
+        out = []
+        last = len(grid) - 1
+        for r, line in enumerate(grid):
+            colnums = part == "head" and bool(rows[r]) and rows[r][0].value == "栏次"
+            keep_row = keep and not (part == "body" and r == last)
+            cells = []
+            c = 0
+            while c < n:
+                cell = line[c]
+                span = 1
+                while c + span < n and cell is not None and line[c + span] is cell:
+                    span += 1
+                w = sum(widths[c:c + span])
+                if cell is None:
+                    cells.append(x.table_cell(x.paragraph("", self.s(S_TEXT), keep_next=keep_row), w))
+                elif r > 0 and grid[r - 1][c] is cell:
+                    style = self.s(self.cell_style(cell, part, levels[r], header_like[r], colnums, t))
+                    cells.append(x.table_cell(x.paragraph("", style, keep_next=keep_row), w, span, "continue"))
+                else:
+                    style = self.cell_style(cell, part, levels[r], header_like[r], colnums, t)
+                    strong = self.strong(cell, part, levels[r])
+                    text = x.run(cell_text(cell), self.s(S_STRONG) if strong else None)
+                    merge = "restart" if cell.rowspan > 1 else None
+                    cells.append(x.table_cell(x.paragraph(text, self.s(style), keep_next=keep_row), w, span, merge))
+                c += span
+            out.append(x.table_row(cells, repeat=repeat))
+        return out
+
+    @staticmethod
+    def cell_style(cell: Cell, part: str, level: int, header_like: bool, colnums: bool, t: Table) -> str:
+        if part == "head":
+            return S_COLNUMS if colnums else S_HEAD
+        if header_like or (part == "lead" and cell.kind == "label"):
+            return S_HEAD
+        kind = cell.kind
+        if kind == "label" or kind == "index":
+            return S_CENTER
+        if kind in ("amount", "number", "percent"):
+            return S_CENTER if part == "lead" else S_AMOUNT
+        if kind == "text" and part == "body":
+            return S_TEXT_LEVEL.get(level, S_TEXT)
+        return S_TEXT
+
+    @staticmethod
+    def strong(cell: Cell, part: str, level: int) -> bool:
+        if part != "body":
+            return False
+        return cell.strong or level == 0 or (level == 1 and cell.kind == "text")
+
+
+def _plan(blocks) -> tuple[list[bool], list[bool]]:
+    """Per block: on a landscape page? starts a new page?
+
+    A wide table takes a landscape section, and so do the heading and up to three paragraphs that introduce
+    it (六、政府采购预算情况 …), so the heading is not left alone on a portrait page. Parts, sections and the nine
+    tables start a new page, unless they follow a heading (which already did, or is kept with them) or open a
+    new section (a section break starts the page)."""
+    n = len(blocks)
+    landscape = [False] * n
+    for i, b in enumerate(blocks):
+        if isinstance(b, Table) and b.landscape:
+            landscape[i] = True
+            j = i - 1
+            while j >= 0 and i - j <= 3 and isinstance(blocks[j], Paragraph):
+                j -= 1
+            k = j
+            while k >= 0 and isinstance(blocks[k], Heading):
+                k -= 1
+            if k < j:
+                for m in range(k + 1, i):
+                    landscape[m] = True
+    new_page = []
+    for i, b in enumerate(blocks):
+        want = (isinstance(b, Heading) and b.level <= 2) or (isinstance(b, Table) and b.toc)
+        if i > 0 and isinstance(blocks[i - 1], Heading):
+            want = False
+        if landscape[i] != (landscape[i - 1] if i > 0 else False):
+            want = False
+        new_page.append(want)
+    return landscape, new_page
+
+
+def text_width(text: str) -> int:
+    """Estimated width in twips of a line of table text: CJK and full-width characters one em, others about half."""
+    total = 0.0
+    for ch in text:
+        code = ord(ch)
+        if code >= 0x2E80 or 0x2010 <= code <= 0x2BFF:
+            total += 1.0
+        elif ch.isdigit() or ch == " ":
+            total += 0.5
+        elif ch in ".,:;|!'":
+            total += 0.28
+        else:
+            total += 0.6
+    return int(total * EM)
+
+
+LINE, ROW_EXTRA, TITLE_HEIGHT = 290, 70, 800  # twips: a 10pt line (CJK fonts run ~1.45 em), cell spacing, a title
+
+
+def estimate_height(t: Table, widths: list[int]) -> int:
+    """A generous estimate of the table's height with its title (twips), to decide whether it fits on a page."""
+    n = len(widths)
+    total = TITLE_HEIGHT + (LINE + ROW_EXTRA if t.banner else 0)
+    for rows in (t.lead, t.header, [r.cells for r in t.rows]):
+        if not rows:
+            continue
+        for line in expand(rows, n):
+            tallest, c = 1, 0
+            while c < n:
+                cell, span = line[c], 1
+                while c + span < n and cell is not None and line[c + span] is cell:
+                    span += 1
+                if cell is not None and cell.rowspan <= 1:
+                    room = max(sum(widths[c:c + span]) - CELL_PADDING, EM)
+                    lines = sum(-(-max(text_width(part), 1) // room) for part in cell_text(cell).split("\n"))
+                    tallest = max(tallest, lines)
+                c += span
+            total += tallest * LINE + ROW_EXTRA
+    return total
+
+
+def column_widths(t: Table, total: int) -> list[int]:
+    """Column widths (twips) summing to `total`: the columns' relative widths, but never so narrow that an amount,
+    a code or a row number wraps, nor a label breaks into one character per line."""
+    n = len(t.columns)
+    rel = [max(c.width, 0.1) for c in t.columns]
+    need = [0] * n
+    for part, rows in (("lead", t.lead), ("head", t.header), ("body", [r.cells for r in t.rows])):
+        if not rows:
+            continue
+        for line in expand(rows, n):
+            for c, cell in enumerate(line):
+                if cell is None or cell.colspan > 1:
+                    continue
+                text = cell_text(cell)
+                if not text:
+                    continue
+                if cell.kind in NOWRAP:
+                    width = max(text_width(line) for line in text.split("\n"))
+                else:  # a label or text wraps, but not one character to a line
+                    width = text_width(text[:2])
+                need[c] = max(need[c], width + CELL_PADDING)
+    if sum(need) >= total:  # cannot honour every minimum: share out in proportion to them
+        widths = [total * m / sum(need) for m in need]
+    else:
+        fixed: dict[int, float] = {}
+        while True:
+            free = [c for c in range(n) if c not in fixed]
+            room = total - sum(fixed.values())
+            weight = sum(rel[c] for c in free)
+            shares = {c: room * rel[c] / weight for c in free}
+            short = [c for c in free if shares[c] < need[c]]
+            if not short:
+                break
+            for c in short:
+                fixed[c] = need[c]
+        widths = [fixed.get(c, shares.get(c, 0)) for c in range(n)]
+    out = [int(w) for w in widths]
+    out[out.index(max(out))] += total - sum(out)
+    return out

@@ -1,0 +1,392 @@
+"""The DOCX a clerk opens in Word or WPS: every table equals the JSON, named styles with East Asian fonts, repeating
+header rows, landscape sections for wide tables, real headings and a TOC field, fixed bytes; LibreOffice converts it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import docx.enum.text
+import docx.shared
+import docx.text.paragraph
+import pytest
+from docx.oxml.ns import qn
+
+from budgetgen.cli import main
+from budgetgen.document import Heading
+from budgetgen.pipeline import prepare
+from budgetgen.writers.data import document_data
+from budgetgen.writers.docx import render_docx
+from render_util import ROOT, SAMPLES
+
+SAMPLE_NAMES = ["julu-2023", "wei-2021"]
+EAST_ASIAN_FONTS = {"SimSun", "FangSong", "SimHei"}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, dict]:
+    """Each sample rendered once through the command line to docx and json, with its Disclosure."""
+    out = tmp_path_factory.mktemp("docx")
+    result = {}
+    for name in SAMPLE_NAMES:
+        assert main(["render", str(SAMPLES / name), "--format", "docx,json", "--out", str(out)]) == 0
+        path = out / f"{name}.docx"
+        disclosure, _ = prepare(SAMPLES / name)
+        result[name] = {"path": path, "docx": docx.Document(str(path)), "doc": disclosure,
+                        "json": document_data(disclosure)}
+    return result
+
+
+# --- reading the DOCX back -------------------------------------------------------------------------------
+
+def cell_text(tc) -> str:
+    return "\n".join("".join(t.text or "" if t.tag == qn("w:t") else "\n" for t in p.iter(qn("w:t"), qn("w:br")))
+                     for p in tc.iter(qn("w:p")))
+
+
+def table_grid(tbl) -> list[list[str]]:
+    """A w:tbl as a full grid of texts, merges resolved the way the JSON writes them: a vertically merged cell's
+    text repeats down its rows, a horizontally spanned cell leaves blanks after it."""
+    width = len(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
+    grid: list[list[str]] = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        line: list[str] = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
+            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
+                text = grid[-1][len(line)]  # continues the cell above
+            else:
+                text = cell_text(tc)
+            line.append(text)
+            line.extend([""] * (span - 1))
+        assert len(line) == width, f"row of {len(line)} cells in a grid of {width}"
+        grid.append(line)
+    return grid
+
+
+def row_flags(tbl) -> list[tuple[bool, bool]]:
+    """(repeats as header row, never splits) for each row."""
+    flags = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        trpr = tr.find(qn("w:trPr"))
+        flags.append((trpr is not None and trpr.find(qn("w:tblHeader")) is not None,
+                      trpr is not None and trpr.find(qn("w:cantSplit")) is not None))
+    return flags
+
+
+def body_blocks(document) -> list:
+    return list(document.element.body.iterchildren())
+
+
+def sections_of_tables(document) -> list[bool]:
+    """For each table in order: is it on a landscape page (its section's w:pgSz is wider than high)?"""
+    result, pending = [], 0
+    for el in body_blocks(document):
+        if el.tag == qn("w:tbl"):
+            pending += 1
+            continue
+        sect = el if el.tag == qn("w:sectPr") else el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            size = sect.find(qn("w:pgSz"))
+            wide = int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+            assert (size.get(qn("w:orient")) == "landscape") == wide
+            result.extend([wide] * pending)
+            pending = 0
+    assert pending == 0
+    return result
+
+
+def zero(text: str) -> bool:
+    return re.fullmatch(r"-?0\.00%?", text) is not None
+
+
+# --- content -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_table_equals_the_json_row_by_row(rendered, name):
+    data, document = rendered[name]["json"], rendered[name]["docx"]
+    tables = document.tables
+    assert len(tables) == len(data["tables"]) > 50
+    for json_table, table in zip(data["tables"], tables):
+        grid = table_grid(table._tbl)
+        skip = 1 if json_table["banner"] else 0
+        if json_table["banner"]:
+            banner = grid[0][0]
+            assert banner.startswith(f"{json_table['banner']['code']} {json_table['banner']['name']}")
+            if json_table["banner"]["year"]:
+                assert f"预算年度：{json_table['banner']['year']}" in banner
+            assert (json_table["banner"]["unit"] or "") in banner
+        expected = json_table["lead"] + json_table["header"] + json_table["rows"]
+        assert len(grid) - skip == len(expected), json_table["title"]
+        body_start = len(json_table["lead"]) + len(json_table["header"])
+        types = [c["type"] for c in json_table["columns"]]
+        for r, (want, got) in enumerate(zip(expected, grid[skip:])):
+            for c, (w, g) in enumerate(zip(want, got)):
+                if r >= body_start and types[c] == "amount" and zero(w):
+                    assert g == "", f"{json_table['title']} row {r} col {c}: zero must stay empty, got {g!r}"
+                else:
+                    assert g == w, f"{json_table['title']} row {r} col {c}: {g!r} != {w!r}"
+
+
+def test_zero_amounts_are_empty_and_figures_right_aligned(rendered):
+    document = rendered["julu-2023"]["docx"]
+    t1 = document.tables[0]
+    grid = table_grid(t1._tbl)
+    row = next(r for r in grid if r[3].startswith("二、外交支出"))
+    assert row[4] == ""  # 外交支出 is zero: empty, as the genre prints it
+    amount_styles = {document.styles.get_by_id(p.style.style_id, 1).name for cell in t1.rows[4].cells
+                     for p in cell.paragraphs if re.fullmatch(r"\d+\.\d\d", p.text)}
+    assert amount_styles == {"表格金额"}
+    style = document.styles["表格金额"]
+    assert style.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_empty_tables_carry_their_note_and_tables_their_notes(rendered):
+    for name in SAMPLE_NAMES:
+        document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+        blocks = body_blocks(document)
+        tbl_positions = [i for i, el in enumerate(blocks) if el.tag == qn("w:tbl")]
+        for table, pos in zip(disclosure.tables(), tbl_positions):
+            following = [docx.text.paragraph.Paragraph(el, document._body).text for el in blocks[pos + 1:pos + 3]
+                         if el.tag == qn("w:p")]
+            expected = ([table.empty_note] if table.empty_note else []) + table.notes
+            assert following[:len(expected)] == expected[:2], table.title
+    assert any(t.empty_note and "空表列示" in t.empty_note for t in rendered["julu-2023"]["doc"].tables())
+
+
+# --- structure a clerk relies on -----------------------------------------------------------------------------
+
+def test_banner_and_header_rows_repeat_and_rows_never_split(rendered):
+    for name in SAMPLE_NAMES:
+        document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+        for table, tbl in zip(disclosure.tables(), document.tables):
+            flags = row_flags(tbl._tbl)
+            assert all(split for _, split in flags), table.title
+            top = (1 if table.banner else 0)
+            repeating = top if table.lead else top + len(table.header)
+            assert [r for r, _ in flags] == [True] * repeating + [False] * (len(flags) - repeating), table.title
+    t2 = rendered["julu-2023"]["docx"].tables[1]
+    assert sum(r for r, _ in row_flags(t2._tbl)) == 4  # banner, two header rows, 栏次
+
+
+def test_merged_header_and_performance_cells_are_real_merges(rendered):
+    document = rendered["julu-2023"]["docx"]
+    t2 = document.tables[1]._tbl
+    first_header = t2.findall(qn("w:tr"))[1]
+    spans = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}").get(qn("w:val")))
+             for tc in first_header.findall(qn("w:tc")) if tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None]
+    assert spans == [2, 8]  # 功能分类科目 over 编码/名称, 本年收入 over its eight columns
+    perf = next(t for t, d in zip(document.tables, rendered["julu-2023"]["doc"].tables()) if d.kind == "performance")
+    restarts = perf._tbl.findall(f".//{qn('w:vMerge')}[@{qn('w:val')}='restart']")
+    assert len(restarts) >= 2  # 产出指标 and 效益指标 merged down their rows
+
+
+def test_wide_tables_on_landscape_sections_the_rest_portrait(rendered):
+    for name in SAMPLE_NAMES:
+        document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+        landscape = sections_of_tables(document)
+        assert landscape == [t.landscape for t in disclosure.tables()]
+        assert any(landscape) and not all(landscape)
+        for sect in document.sections:  # A4 every page
+            assert {sect.page_width.twips, sect.page_height.twips} == {11906, 16838}
+
+
+def test_headings_use_heading_styles_and_toc_is_a_field(rendered):
+    document, disclosure = rendered["julu-2023"]["docx"], rendered["julu-2023"]["doc"]
+    by_style = [(p.style.name, p.text) for p in document.paragraphs]
+    for block in disclosure.blocks:
+        if isinstance(block, Heading) and block.toc:
+            assert (f"Heading {block.level}", block.text) in by_style
+    assert ("Heading 1", "第一部分 部门预算") in by_style
+    body = document.element.body
+    instructions = [t.text for t in body.iter(qn("w:instrText"))]
+    toc = [i for i in instructions if i.strip().startswith("TOC")]
+    assert len(toc) == 1 and '\\o "1-4"' in toc[0] and "表格标题" in toc[0]
+    # the cached result already lists every entry, each linked to a bookmark that exists
+    entries = disclosure.toc()
+    links = [h.get(qn("w:anchor")) for h in body.iter(qn("w:hyperlink"))]
+    assert len(links) == len(entries)
+    bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
+    assert set(links) <= bookmarks
+    pagerefs = [i.split()[1] for i in instructions if i.strip().startswith("PAGEREF")]
+    assert pagerefs == links
+    toc_texts = [p.text.rstrip("\t") for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    assert toc_texts == [e.text for e in entries]
+    settings = document.settings.element
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    table_titles = [p.text for p in document.paragraphs if p.style.name == "表格标题"]
+    assert table_titles == [t.title for t in disclosure.tables() if t.toc]
+
+
+def test_footer_numbers_pages_and_cover_has_none(rendered):
+    document = rendered["julu-2023"]["docx"]
+    footer = document.sections[0].footer
+    assert "PAGE" in "".join(t.text for t in footer._element.iter(qn("w:instrText")))
+    assert document.sections[0].different_first_page_header_footer  # the cover
+    assert not any(s.different_first_page_header_footer for s in document.sections[1:])
+
+
+def test_classified_project_shows_only_its_heading(rendered):
+    document = rendered["wei-2021"]["docx"]
+    texts = [p.text for p in document.paragraphs]
+    assert "12、此项涉密" in texts
+    lead = next(t for t, d in zip(document.tables, rendered["wei-2021"]["doc"].tables()) if d.kind == "performance")
+    grid = table_grid(lead._tbl)
+    assert grid[1][0] == "项目编码" and grid[2][0] == "预算规模及资金用途" and grid[3][0] == "预算规模及资金用途"
+
+
+# --- styles and fonts ------------------------------------------------------------------------------------
+
+def resolved(document, style, tag: str, attr: str) -> str | None:
+    """An rPr property of a style, following basedOn to the document defaults."""
+    while style is not None:
+        el = style.element.find(f"{qn('w:rPr')}/{qn(tag)}")
+        if el is not None and el.get(qn(attr)):
+            return el.get(qn(attr))
+        style = style.base_style
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn(tag)}")
+    return defaults.get(qn(attr)) if defaults is not None else None
+
+
+def test_every_paragraph_style_names_an_east_asian_font_and_chinese(rendered):
+    document = rendered["julu-2023"]["docx"]
+    used = {p.style.style_id for p in document.paragraphs}
+    for tbl in document.tables:
+        used |= {p.get(qn("w:val")) for p in tbl._tbl.iter(qn("w:pStyle"))}
+    assert len(used) > 15
+    fonts = {}
+    for sid in used:
+        style = document.styles.get_by_id(sid, 1)
+        fonts[style.name] = resolved(document, style, "w:rFonts", "w:eastAsia")
+        assert fonts[style.name] in EAST_ASIAN_FONTS, (style.name, fonts[style.name])
+        assert resolved(document, style, "w:lang", "w:eastAsia") == "zh-CN", style.name
+    assert fonts["Body Text"] == "FangSong" and fonts["表格文字"] == "SimSun" and fonts["Heading 1"] == "SimHei"
+    assert document.styles["Heading 1"].font.bold
+    # no run carries direct formatting: only a character style or the East Asian hint
+    for run in document.element.body.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        if rpr is not None:
+            assert {etree_local(c) for c in rpr} <= {"rStyle", "rFonts"}
+            fonts_el = rpr.find(qn("w:rFonts"))
+            assert fonts_el is None or dict(fonts_el.attrib) == {qn("w:hint"): "eastAsia"}
+    table = zipfile.ZipFile(rendered["julu-2023"]["path"]).read("word/fontTable.xml").decode()
+    for name, alt in [("SimSun", "宋体"), ("FangSong", "仿宋"), ("SimHei", "黑体")]:
+        assert re.search(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>', table)
+    settings = document.settings.element.find(qn("w:themeFontLang"))
+    assert settings.get(qn("w:eastAsia")) == "zh-CN"
+
+
+def etree_local(el) -> str:
+    return el.tag.rsplit("}", 1)[-1]
+
+
+def test_a_reference_docx_supplies_the_styles(tmp_path, rendered):
+    """A jurisdiction's reference.docx: its styles win (matched by name), ours fill what it lacks."""
+    reference = docx.Document()  # python-docx's own template: Heading 1 etc., none of our table styles
+    reference.styles["Heading 1"].font.size = docx.shared.Pt(30)
+    reference.add_paragraph("old body text that must not survive")
+    (tmp_path / "tpl" / "docx").mkdir(parents=True)
+    reference.save(str(tmp_path / "tpl" / "docx" / "reference.docx"))
+    assert main(["render", str(SAMPLES / "julu-2023"), "--format", "docx", "--out", str(tmp_path),
+                 "--templates", str(tmp_path / "tpl")]) == 0
+    out = docx.Document(str(tmp_path / "julu-2023.docx"))
+    assert out.styles["Heading 1"].font.size == docx.shared.Pt(30)
+    assert out.styles["表格金额"].base_style.name == "表格文字"
+    assert "old body text" not in "".join(p.text for p in out.paragraphs)
+    assert len(out.tables) == len(rendered["julu-2023"]["docx"].tables)
+    assert [p.text for p in out.paragraphs if p.style.name == "Heading 1"] == ["第一部分 部门预算", "第二部分 部门所属单位预算"]
+
+
+# --- properties and reproducibility ----------------------------------------------------------------------
+
+def test_core_properties(rendered):
+    props = rendered["julu-2023"]["docx"].core_properties
+    assert props.title == "中共巨鹿县委办公室2023年部门预算"
+    assert props.author == "中共巨鹿县委办公室"
+    assert "部门预算" in props.subject
+    assert props.created == props.modified  # fixed: 1 January of the budget year, or SOURCE_DATE_EPOCH
+    assert os.environ.get("SOURCE_DATE_EPOCH") or props.created.year == 2023
+
+
+def test_same_input_same_bytes(rendered, tmp_path):
+    first = rendered["julu-2023"]["path"].read_bytes()
+    assert main(["render", str(SAMPLES / "julu-2023"), "--format", "docx", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "julu-2023.docx").read_bytes() == first
+    assert render_docx(rendered["julu-2023"]["doc"]) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.testzip() is None
+        assert "docProps/thumbnail.jpeg" not in archive.namelist()
+
+
+def test_benchmark_script_runs(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.docx_bench import run
+
+    result = run(SAMPLES / "julu-2023", repeat=1)
+    assert result["docx"] > 0 and result["tables"] > 50
+
+
+# --- LibreOffice ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pdf_text(rendered, tmp_path_factory) -> dict[str, str]:
+    """Each DOCX converted once by LibreOffice; the text of the PDF."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    out = tmp_path_factory.mktemp("pdf")
+    profile = out / "profile"
+    sources = [str(rendered[name]["path"]) for name in SAMPLE_NAMES]
+    result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                             "--convert-to", "pdf", "--outdir", str(out), *sources],
+                            capture_output=True, text=True, timeout=600)
+    texts = {}
+    for name in SAMPLE_NAMES:
+        pdf = out / f"{name}.pdf"
+        assert pdf.exists(), result.stdout + result.stderr
+        texts[name] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                     check=True).stdout
+    return texts
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_libreoffice_pdf_has_every_title_and_figure(rendered, pdf_text, name):
+    text = re.sub(r"\s+", "", pdf_text[name])
+    data = rendered[name]["json"]
+    for table in data["tables"]:
+        assert re.sub(r"\s+", "", table["title"]) in text, table["title"]
+        for row in table["lead"] + table["rows"]:
+            for value in row:
+                if re.fullmatch(r"-?\d+\.\d\d%?", value) and not zero(value):
+                    assert value in text, f"{table['title']}: {value}"
+    assert "此项涉密" in text or name == "julu-2023"
+
+
+def test_charts_are_embedded_pictures(tmp_path):
+    """The notes' charts come into Word as PNG pictures in their own style, with a caption."""
+    import zipfile
+
+    import docx as python_docx
+
+    from budgetgen.cli import main as cli
+
+    assert cli(["render", str(SAMPLES / "wei-2021"), "--format", "docx", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "wei-2021.docx"
+    document = python_docx.Document(str(path))
+    assert len(document.inline_shapes) == 2  # spending by function class, for the department and the unit
+    captions = [p for p in document.paragraphs if p.text.endswith("支出按功能分类（万元）")]
+    assert len(captions) == 2 and all(p.style.name == "图表标题" for p in captions)
+    with zipfile.ZipFile(path) as z:
+        images = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert len(images) == 2 and all(z.read(n).startswith(b"\x89PNG") for n in images)
