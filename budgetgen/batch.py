@@ -134,6 +134,8 @@ def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: in
     """Run work over the departments, in `jobs` processes; results come back in input order."""
     results: dict[int, Outcome] = {}
     if jobs <= 1 or len(tasks) <= 1:
+        if len(tasks) > 1:
+            _worker_init()  # --jobs 1 over many departments: one process, and the PDF writer keeps to it too
         for i, task in enumerate(tasks):
             results[i] = work(task)
             progress(results[i])
@@ -151,8 +153,8 @@ def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: in
 
 
 def _worker_init() -> None:
-    # Inside a pool every core is already busy: writers must not start processes of their own.
-    os.environ["BUDGETGEN_IN_POOL"] = "1"
+    # Inside a pool every core is already busy: the PDF writer must not start processes of its own.
+    os.environ["BUDGETGEN_PDF_PROCESSES"] = "1"
 
 
 def default_jobs() -> int:
