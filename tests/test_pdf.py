@@ -1,7 +1,10 @@
-"""PDF output: every title and figure extractable, CJK fonts embedded, bookmarks, landscape pages, metadata."""
+"""PDF output: every title and figure extractable, CJK fonts embedded, bookmarks, landscape pages, metadata, a 目录
+whose numbers and links point to the right pages, and the parallel way giving the same pages as one process."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +15,13 @@ import pytest
 from pypdf import PdfReader
 
 from budgetgen.cli import main
+from budgetgen.document import Table
+from budgetgen.pipeline import prepare
+from budgetgen.writers import pdf as pdf_writer
+from budgetgen.writers import pdf_split
+from budgetgen.writers.html import render_html
+from budgetgen.writers.pdf import render_pdf, render_single
+from budgetgen.writers.pdf_tree import parse
 from render_util import SAMPLES
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="需要 poppler-utils（pdftotext、pdffonts）")
@@ -129,6 +139,118 @@ def test_metadata_and_toc_page_numbers(julu_pdf):
     assert "部门预算收入总表" in pdftotext(pdf, numbers[0], numbers[0])
 
 
+def toc_links(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """The 目录's link annotations in order, one per entry: (page of the link, target name, target page), pages
+    counted from 1; a title wrapped over two lines gives two rectangles for the same target."""
+    dests = reader.named_destinations
+    links = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            name = str(annot["/Dest"])
+            if not links or links[-1][1] != name:
+                links.append((number, name, reader.get_destination_page_number(dests[name]) + 1))
+    return links
+
+
+def test_every_toc_entry_is_a_link_to_the_page_its_number_names(julu_pdf):
+    pdf = julu_pdf[0]
+    reader = PdfReader(str(pdf))
+    doc, _ = prepare(SAMPLES / "julu-2023")
+    entries = doc.toc()
+    links = toc_links(reader)
+    assert [name for _, name, _ in links] == [entry.target for entry in entries]
+    toc_pages = sorted({page for page, _, _ in links})
+    assert toc_pages[0] == 2  # after the cover
+    text = pdftotext(pdf, toc_pages[0], toc_pages[-1])
+    printed = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", text, flags=re.MULTILINE)]
+    assert printed == [target for _, _, target in links]  # the number printed is where the link goes
+    for entry, (_, _, target) in zip(entries, links):
+        assert squash(entry.text) in squash(pdftotext(pdf, target, target, layout=False)), (entry.text, target)
+
+
+def test_julu_is_laid_out_in_parallel(julu_pdf):
+    """On two or more cores the body pages come from the parts' processes (pdf_merge's form on each)."""
+    if pdf_split.usable_processes() < 2 or os.environ.get("BUDGETGEN_PDF_PROCESSES", "").strip() == "1":
+        pytest.skip("one core (or BUDGETGEN_PDF_PROCESSES=1): the PDF is laid out in one process")
+    reader = PdfReader(str(julu_pdf[0]))
+    body = [page for page in reader.pages if "/BudgetgenBody" in (page["/Resources"].get("/XObject") or {})]
+    assert len(body) == len(reader.pages) - 3  # all but the cover and the two pages of 目录
+
+
+def pdf_facts(path: Path) -> dict:
+    """Everything a reader sees of a PDF, except how it is stored: per-page text and size, the outline, the
+    named destinations, the links, the metadata."""
+    reader = PdfReader(str(path))
+
+    def outline(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from outline(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item), float(item.left), float(item.top)
+
+    dests = {name: (reader.get_destination_page_number(d), round(float(d.left), 2), round(float(d.top), 2))
+             for name, d in reader.named_destinations.items()}
+    links = [(n, [round(float(v), 2) for v in a.get_object()["/Rect"]], str(a.get_object()["/Dest"]))
+             for n, page in enumerate(reader.pages) for a in page.get("/Annots") or []]
+    return {
+        "sizes": [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages],
+        "text": [pdftotext(path, n, n) for n in range(1, len(reader.pages) + 1)],
+        "outline": list(outline(reader.outline)),
+        "dests": dests,
+        "links": links,
+        "metadata": dict(reader.metadata),
+        "lang": reader.trailer["/Root"]["/Lang"],
+    }
+
+
+def pixels(path: Path, out: Path) -> list[bytes]:
+    out.mkdir()
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(path), str(out / "p")], check=True)
+    return [page.read_bytes() for page in sorted(out.iterdir())]
+
+
+def test_parallel_way_gives_the_pages_of_one_process(tmp_path):
+    """Part 1 of 巨鹿 up to its sixth performance table (a landscape table, a chart, forced breaks, a 目录 over
+    parts laid out elsewhere): the parallel way and one process give the same pages, pixel for pixel, and the
+    same outline, destinations, links and metadata. (test_same_input_same_bytes_and_variants: same bytes.)"""
+    doc, _ = prepare(SAMPLES / "julu-2023")
+    performance = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and b.kind == "performance"]
+    html = render_html(dataclasses.replace(doc, blocks=doc.blocks[:performance[5] + 1]), media="print")
+    fast, used = render_pdf(html, processes=2)
+    assert used == 2
+    single = render_single(html)
+    (tmp_path / "fast.pdf").write_bytes(fast)
+    (tmp_path / "single.pdf").write_bytes(single)
+    facts, expected = pdf_facts(tmp_path / "fast.pdf"), pdf_facts(tmp_path / "single.pdf")
+    for key in expected:
+        assert facts[key] == expected[key], key
+    assert any(w > h for w, h in facts["sizes"])  # the landscape 收入总表 is in it
+    assert pixels(tmp_path / "fast.pdf", tmp_path / "a") == pixels(tmp_path / "single.pdf", tmp_path / "b")
+
+
+def test_one_process_for_variants_custom_templates_small_documents_page_selectors(tiny, tmp_path, monkeypatch):
+    small = ("<html><head><style>h2 { break-before: page }</style></head><body><main><h2>一</h2><p>甲</p>"
+             "<h2>二</h2><p>乙</p></main></body></html>")
+    assert pdf_split.render(small, ".", 2) is None  # two pages: not worth the processes
+    doc, _ = prepare(tiny)
+    html = render_html(doc, media="print")
+    first_page = html.replace("</style>", "@page :first { margin-top: 30mm }</style>", 1)
+    assert pdf_split.render(first_page, ".", 2) is None  # a part can't tell its pages' place in the whole
+
+    def refuse(*args):
+        raise AssertionError("PDF/A and PDF/UA come from WeasyPrint in one process")
+
+    monkeypatch.setattr(pdf_split, "render", refuse)
+    monkeypatch.setattr(pdf_writer, "render_single", lambda html, variant, fast_parse=True: (variant, fast_parse))
+    assert render_pdf(html, variant="pdf/a-3b", processes=2) == (("pdf/a-3b", True), 1)
+    # custom HTML templates: their CSS may do what the split can't follow, and WeasyPrint's parser reads them
+    custom = tmp_path / "templates"
+    (custom / "html").mkdir(parents=True)
+    assert pdf_writer.pdf_bytes(doc, custom) == (None, False)
+
+
 def test_same_input_same_bytes_and_variants(tiny, tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     for out in (a, b):
@@ -153,3 +275,31 @@ def test_no_chinese_font_is_a_clear_message(tiny, tmp_path):
     assert result.returncode == 1
     assert "没有中文字体" in result.stderr and "fonts-noto-cjk" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_libxml2_reads_the_templates_as_weasyprint_does(tiny):
+    """The fast parser gives WeasyPrint's tree (whitespace between blocks aside), so the same PDF bytes."""
+    html = render_html(prepare(SAMPLES / "julu-2023")[0], media="print")
+
+    def shape(el):
+        text = lambda t: (t or "").strip() or None  # noqa: E731
+        return (el.tag, sorted(el.attrib.items()), text(el.text), text(el.tail), [shape(c) for c in el])
+
+    assert shape(parse(html)) == shape(parse(html, fast=False))
+    from weasyprint import HTML
+
+    doc, _ = prepare(tiny)
+    small = render_html(dataclasses.replace(doc, blocks=doc.blocks[:6]), media="print")
+    assert render_single(small) == HTML(string=small, base_url=".").write_pdf()
+
+
+def test_a_part_that_fails_gives_the_one_process_pdf(tiny, monkeypatch):
+    doc, _ = prepare(tiny)
+    html = render_html(doc, media="print")
+
+    def dies(*args):
+        os._exit(3)  # a process killed mid-way: the first part reads end of file from it
+
+    monkeypatch.setattr(pdf_split, "_other_part", dies)
+    data, used = render_pdf(html, processes=2)
+    assert used == 1 and data.startswith(b"%PDF-")

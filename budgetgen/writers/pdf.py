@@ -1,7 +1,27 @@
-"""Disclosure → PDF through WeasyPrint, from the same HTML templates as the preview plus print.css."""
+"""Disclosure → PDF through WeasyPrint, from the same HTML templates as the preview plus print.css.
+
+WeasyPrint needs some 15 s of CPU for the 79 pages of 巨鹿 (layout of thousands of table cells). Two ways to
+the same pages:
+
+- **Several processes** (:mod:`.pdf_split`, :mod:`.pdf_merge`), the usual way: the body is cut where it starts
+  new pages anyway and laid out on every core, in forked processes; a skeleton rendered by WeasyPrint adds the
+  cover, the 目录, the footers, bookmarks, links and metadata, and the body pages are drawn under it. The same
+  pages as one process — text, positions, page numbers, outline, links — in less time; the file is larger
+  (each process embeds its own subsets of the fonts), and its bytes depend on the number of cores.
+- **One process** (:func:`render_single`): for ``--pdf-variant`` (PDF/A and PDF/UA structures must come from
+  WeasyPrint itself), for custom HTML templates (``--templates`` with an ``html/`` folder: its CSS may do what
+  the split can't follow), on one core, where ``fork`` is missing (Windows, macOS), for small documents, and
+  whenever the parallel way declines or fails.
+
+Both read budgetgen's HTML with libxml2 rather than WeasyPrint's pure-Python parser (:mod:`.pdf_tree`) and keep
+Python's cyclic garbage collector out of WeasyPrint's way. ``BUDGETGEN_PDF_PROCESSES`` caps the number of
+processes (1: always one process).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +31,8 @@ from ..errors import UsageError
 from . import atomic
 from .html import render_html
 
+log = logging.getLogger("budgetgen.pdf")
+BASE_URL = "."
 
 
 def variants() -> list[str]:
@@ -35,11 +57,41 @@ def require_cjk_font() -> None:
 
 
 def pdf_bytes(doc: Disclosure, templates: Path | None = None, variant: str | None = None) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
-
     require_cjk_font()
     html = render_html(doc, templates, media="print")
-    return HTML(string=html, base_url=".").write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+    if templates is not None and (templates / "html").is_dir():
+        return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all of it
+    return render_pdf(html, variant)[0]
+
+
+def render_pdf(html: str, variant: str | None = None, processes: int | None = None) -> tuple[bytes, int]:
+    """The PDF of print HTML from budgetgen's own templates, and how many processes laid it out."""
+    from . import pdf_split
+
+    if processes is None:
+        processes = pdf_split.usable_processes()
+        limit = os.environ.get("BUDGETGEN_PDF_PROCESSES", "").strip()
+        if limit.isdigit() and int(limit) > 0:
+            processes = min(processes, int(limit))
+    if variant is None and processes > 1:
+        try:
+            result = pdf_split.render(html, BASE_URL, processes)
+        except Exception:  # noqa: BLE001 — a part failed: the one-process way still gives the PDF
+            log.debug("parallel PDF failed; rendering in one process", exc_info=True)
+            result = None
+        if result is not None:
+            return result
+    return render_single(html, variant), 1
+
+
+def render_single(html: str, variant: str | None = None, fast_parse: bool = True) -> bytes:
+    """The whole document laid out and drawn by WeasyPrint in this process; fast_parse: read the HTML with
+    libxml2 (budgetgen's own templates), not with WeasyPrint's parser (pdf_tree.parse)."""
+    from .pdf_tree import gc_paused, html_from_tree, parse
+
+    with gc_paused():
+        document = html_from_tree(parse(html, fast_parse), BASE_URL)
+        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
 
 
 def write_pdf(doc: Disclosure, out: Path, stem: str, templates: Path | None = None,

@@ -1,0 +1,122 @@
+"""Print HTML → the element tree WeasyPrint lays out, and that tree → a weasyprint.HTML.
+
+WeasyPrint parses HTML with tinyhtml5, in pure Python: about a second for a disclosure. libxml2 (lxml, which
+python-docx already needs) reads budgetgen's own templates into the same tree some 50 times faster. A tree
+parsed here can also be cut and pieced together (pdf_split) before WeasyPrint sees it.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import xml.etree.ElementTree as ET
+from contextlib import contextmanager
+
+SVG = "http://www.w3.org/2000/svg"
+
+
+def parse(text: str, fast: bool = True) -> ET.Element:
+    """The HTML tree as WeasyPrint's own parser builds it: elements without namespace, comments dropped.
+
+    fast: read with libxml2. Its HTML parser knows less of HTML5's repairs than tinyhtml5 (it adds no <tbody>
+    to a bare table row, for one), which budgetgen's templates never need; custom templates are read with
+    ``fast=False``, exactly as WeasyPrint would.
+    """
+    if fast:
+        try:
+            import lxml.html
+        except ImportError:  # pragma: no cover — python-docx depends on lxml
+            fast = False
+    if not fast:
+        return _tinyhtml5(text)
+    root = _from_lxml(lxml.html.document_fromstring(text))
+    root.text = None  # tinyhtml5 keeps no text directly in <html>
+    if not _foreign_content_from_tinyhtml5(root, text):
+        return _tinyhtml5(text)
+    return root
+
+
+def _tinyhtml5(text: str) -> ET.Element:
+    import tinyhtml5
+
+    return tinyhtml5.parse(text, namespace_html_elements=False)
+
+
+def _foreign_content_from_tinyhtml5(root: ET.Element, text: str) -> bool:
+    """Put each inline <svg> (a chart) as tinyhtml5 reads it in place of libxml2's: in the SVG namespace,
+    with its camel-case names (viewBox), which WeasyPrint needs to draw it. False if the sources can't be
+    matched up, or there is <math>."""
+    svgs = [el for el in root.iter("svg")]
+    sources = _outermost(text, "svg")
+    if "<math" in text or len(svgs) != len(sources):
+        return False
+    parents = {child: parent for parent in root.iter() for child in parent if child.tag == "svg"}
+    for el, source in zip(svgs, sources):
+        parsed = _tinyhtml5(f"<!DOCTYPE html><body>{source}").find(f"body/{{{SVG}}}svg")
+        parent = parents.get(el)
+        if parsed is None or parent is None:
+            return False
+        parsed.tail = el.tail
+        parent[list(parent).index(el)] = parsed
+    return True
+
+
+def _outermost(text: str, tag: str) -> list[str]:
+    """The source of each outermost <tag>…</tag> element in text."""
+    found, depth, start = [], 0, 0
+    for match in re.finditer(rf"<(/?){tag}\b[^>]*?(/?)>", text, flags=re.IGNORECASE):
+        closing, empty = match.group(1), match.group(2)
+        if closing:
+            depth -= 1
+            if depth == 0:
+                found.append(text[start:match.end()])
+        elif not empty:
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth == 0:
+            found.append(match.group(0))
+    return found
+
+
+def _from_lxml(el) -> ET.Element:
+    out = ET.Element(el.tag, dict(el.attrib))
+    out.text, out.tail = el.text, el.tail
+    for child in el:
+        if isinstance(child.tag, str):
+            out.append(_from_lxml(child))
+        elif child.tail:  # a comment or processing instruction: keep the text after it
+            if len(out):
+                out[-1].tail = (out[-1].tail or "") + child.tail
+            else:
+                out.text = (out.text or "") + child.tail
+    return out
+
+
+def html_from_tree(root: ET.Element, base_url: str):
+    """A weasyprint.HTML for a parsed tree: an empty document made the public way (base URL, URL fetcher,
+    media type), then given `root` — what HTML.__init__ does once tinyhtml5 has parsed. Should a WeasyPrint
+    keep its tree elsewhere, the tree is written out and parsed again instead."""
+    import cssselect2
+    from weasyprint import HTML
+
+    html = HTML(string="<html></html>", base_url=base_url)
+    if not (isinstance(getattr(html, "etree_element", None), ET.Element)
+            and isinstance(getattr(html, "wrapper_element", None), cssselect2.ElementWrapper)):
+        return HTML(string=ET.tostring(root, encoding="unicode", method="html"), base_url=base_url)
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    html.etree_element = html.wrapper_element.etree_element
+    return html
+
+
+@contextmanager
+def gc_paused():
+    """WeasyPrint builds hundreds of thousands of objects that live until the PDF is written; the cyclic
+    collector would walk them again and again for nothing (some 5–10 % of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
