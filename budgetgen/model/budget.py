@@ -18,9 +18,15 @@ FunctionCode = Annotated[str, Field(pattern=r"^[0-9]{7}$"), _code_schema("7", "�
 EconomicCode = Annotated[str, Field(pattern=r"^[0-9]{5}$"), _code_schema("5", "部门预算支出经济分类科目编码（款级，5 位）")]
 UnitCode = Annotated[str, Field(pattern=r"^[0-9]{3,12}$"), _code_schema("3,12", "单位编码")]
 DeptCode = Annotated[str, Field(pattern=r"^[0-9]{2,9}$"), _code_schema("2,9", "部门编码")]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2, description="金额（万元，最多两位小数）")]
-SignedAmount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, description="累计支出进度（%）")]
+def _number_schema(what: str) -> WithJsonSchema:
+    # Declared here, not left to pydantic: its Decimal schema changes between releases (schemas/ must not drift).
+    return WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
+                                     {"type": "string", "pattern": r"^\+?[0-9]*\.?[0-9]+$"}], "description": what})
+
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2), _number_schema("金额（万元，最多两位小数）")]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2), _number_schema("累计支出进度（%）")]
+Quantity = Annotated[Decimal, Field(ge=0), _number_schema("数量")]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -146,7 +152,7 @@ class Procurement(Strict):
     item: Text = Field(description="采购物品名称")
     catalog_no: str = Field("", description="政府采购目录序号")
     measure: str = Field("", description="计量单位")
-    quantity: Decimal | None = Field(None, ge=0)
+    quantity: Quantity | None = None
     unit_price: Amount | None = None
     amount: Amount = Field(description="政府采购金额（万元）")
     source: Source = Source.general
@@ -157,9 +163,9 @@ class Procurement(Strict):
 class Assets(Strict):
     """Fixed assets held at the end of last year (单位固定资产占用情况)."""
 
-    buildings_area: Decimal | None = Field(None, ge=0, description="房屋（平方米）")
+    buildings_area: Quantity | None = Field(None, description="房屋（平方米）")
     buildings_value: Amount | None = None
-    office_area: Decimal | None = Field(None, ge=0, description="其中：办公用房（平方米）")
+    office_area: Quantity | None = Field(None, description="其中：办公用房（平方米）")
     office_value: Amount | None = None
     vehicles: int | None = Field(None, ge=0, description="车辆（台、辆）")
     vehicles_value: Amount | None = None
