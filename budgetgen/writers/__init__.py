@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+from datetime import datetime, timezone
 import re
 import tempfile
 from collections.abc import Callable
@@ -21,6 +22,17 @@ WRITERS: dict[str, tuple[str, str]] = {
     "pdf": ("budgetgen.writers.pdf", "PDF（A4，可打印、可归档）"),
     "xlsx": ("budgetgen.writers.xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
 }
+
+
+def document_timestamp(doc) -> datetime:
+    """Fixed document dates: SOURCE_DATE_EPOCH when set (reproducible builds), else 1 January of the budget year.
+
+    DOCX and XLSX carry dates; fixed ones make the same input give the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime(doc.year, 1, 1)
 
 
 def output_stem(name: str) -> str:

@@ -17,15 +17,13 @@ lives in docx_xml.py; this module decides what goes where:
 
 from __future__ import annotations
 
-import os
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
 from ..build.grid import expand
 from ..build.notes import PACKAGE_TEMPLATES
 from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Table
-from . import atomic
+from . import atomic, document_timestamp
 from . import docx_xml as x
 from .html import cell_text
 
@@ -153,7 +151,7 @@ class _Package:
 
     def set_properties(self, doc: Disclosure) -> None:
         core = self.document.core_properties
-        stamp = _timestamp(doc)
+        stamp = document_timestamp(doc)
         core.title = doc.title
         core.subject = f"{doc.year}年部门预算公开"
         core.author = doc.department_name
@@ -183,14 +181,6 @@ class _Package:
             if len(p.rels):
                 members.append((p.partname.rels_uri.lstrip("/"), p.rels.xml))
         return x.zip_package(members)
-
-
-def _timestamp(doc: Disclosure) -> datetime:
-    """Fixed document dates: SOURCE_DATE_EPOCH when set (reproducible builds), else 1 January of the budget year."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    return datetime(doc.year, 1, 1)
 
 
 def _content_types(parts) -> bytes:

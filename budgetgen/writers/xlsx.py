@@ -24,13 +24,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .. import __version__, fmt
 from ..document import Cell, Disclosure, Row, Table
-from . import atomic
+from . import atomic, document_timestamp
 
 NINE = tuple(f"t{i}" for i in range(1, 10))
 FONT = "宋体"
@@ -346,14 +346,6 @@ class Styles:
         return self._cache[key]
 
 
-def timestamp(doc: Disclosure) -> datetime:
-    """Fixed document dates: SOURCE_DATE_EPOCH when set (reproducible builds), else 1 January of the budget year."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
-    return datetime(doc.year, 1, 1)
-
-
 def nine_tables(doc: Disclosure) -> list[Table]:
     return [t for t in doc.tables() if t.kind in NINE]
 
@@ -370,7 +362,7 @@ def build_workbook(doc: Disclosure):
         SheetWriter(ws, table, styles).write()
     if not tables:
         wb.create_sheet(title="无公开表")
-    stamp = timestamp(doc)
+    stamp = document_timestamp(doc)
     props = wb.properties
     props.creator = doc.department_name
     props.lastModifiedBy = doc.department_name
