@@ -7,7 +7,6 @@ a folder without any is searched further, so a county's tree of departments can 
 from __future__ import annotations
 
 import os
-import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -294,7 +294,6 @@ def check_notes(case: Case, scope: str, t: dict[str, arithmetic.T], leaves: list
     income_rows = [t1.get(r, "收入/预算数") for r in t1.rows[:9]]
     carried = t1.get(t1.find("收入/项目", "上年结转结余"), "收入/预算数")
     spending = t3.get(t3.rows[0], "合计") if t3.rows else ZERO
-    other_kinds = any(l.amount for l in leaves if l.kind not in ("基本支出", "项目支出"))
 
     # 收入说明 (N1): the total and each source as in T1.
     m = one(texts, rf"^{year}年{word}预算收入{M}万元，其中：一般公共预算拨款收入{M}万元，政府性基金预算拨款收入{M}万元，"

@@ -6,11 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import catalog as catalogs
-from ..document import Banner, Block, Cell, Chart, Column, Heading, Row, Table
+from ..document import Banner, Block, Cell, Chart, Heading, Row, Table
 from ..fmt import cn_ordinal
 from ..model.budget import Budget, Level, Source, Unit
 from .figures import compute
-from .grid import H, header, number
+from .grid import H, header
 from .ledger import ZERO, Ledger, facts_of
 from .notes import ScopeText, environment, render_notes
 from .performance import performance_blocks

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model.budget import Budget, LastYear, Nature, SanGong, Source, Unit
 from .ledger import BASIC, PROJECT, ZERO, Ledger
 from .performance import ordered
-from .tables import FUNDS, sangong_items
+from .tables import sangong_items
 
 ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
 
@@ -134,5 +134,3 @@ def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change
     before["sangong"] = before["abroad"] + before["vehicle"] + last.reception
     return {f"sangong.{k}": Change(now[k], v) for k, v in before.items()}
 
-
-FUND_LABELS = {src: label for label, src in FUNDS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import catalog as catalogs
-from ..errors import Finding, Severity
+from ..errors import Finding
 from ..model.budget import Budget, Line, Project, Strict
 from ..model.loader import Loc
 from .base import E, W, at as _at

@@ -109,11 +109,9 @@ class _Converter:
                     continue
                 kpath = path + (key,)
                 if key in out:
-                    line = key_node.start_mark.line + 1
                     first = self.smap.keys[kpath][0]
                     self._add(key_node, kpath, f"字段 {key} 重复出现（第 {first} 行已有），后一个会覆盖前一个",
                               fix="删除或合并重复的字段")
-                    del line
                 self.smap.keys.setdefault(kpath, (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
                 out[key] = self.convert(value_node, kpath, depth + 1)
             return out
@@ -306,7 +304,7 @@ def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
 
 
 def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Finding]) -> Budget:
-    year_at = dept_at = level_at = None
+    year_at = dept_at = None
     year = department = level = None
     units, projects = [], []
     errors: list[Finding] = []
@@ -319,7 +317,7 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
                                       "budget_year", code="conflict"))
             year, year_at = frag.budget_year, year_at or lf.smap.file
         if frag.level is not None:
-            level, level_at = frag.level, lf.smap.file
+            level = frag.level
         if frag.department is not None:
             if department is not None:
                 line, col = lf.smap.position(("department",))
