@@ -155,7 +155,15 @@ def cmd_render(args) -> int:
     work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
                    pdf_variant=args.pdf_variant, stem_of=output_stem)
     if len(departments) == 1:
-        (outcome,) = batch.run(departments, work, 1, lambda o: None)
+        if "pdf" in formats:
+            from .writers import pdf_engine
+
+            pdf_engine.start()  # imports WeasyPrint on another core while this one reads and checks the data
+        try:
+            (outcome,) = batch.run(departments, work, 1, lambda o: None)
+        finally:
+            if "pdf" in formats:
+                pdf_engine.stop()
         _print_findings(outcome.findings)
         for path in outcome.written:
             print(f"已生成 {path}")

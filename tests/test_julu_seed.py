@@ -137,7 +137,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "section" and "table-block" in (a.get("class") or ""):
-            self._table = self.tables[a["id"]] = HtmlTable(a["id"])
+            self._table = self.tables[a["aria-labelledby"]] = HtmlTable(a["aria-labelledby"])
         elif tag == "thead":
             self._in_head = True
         elif tag == "tbody":

@@ -18,7 +18,7 @@ from budgetgen.cli import main
 from budgetgen.document import Table
 from budgetgen.pipeline import prepare
 from budgetgen.writers import pdf as pdf_writer
-from budgetgen.writers import pdf_split
+from budgetgen.writers import pdf_cells, pdf_engine, pdf_split
 from budgetgen.writers.html import render_html
 from budgetgen.writers.pdf import render_pdf, render_single
 from budgetgen.writers.pdf_tree import parse
@@ -291,6 +291,68 @@ def test_libxml2_reads_the_templates_as_weasyprint_does(tiny):
     doc, _ = prepare(tiny)
     small = render_html(dataclasses.replace(doc, blocks=doc.blocks[:6]), media="print")
     assert render_single(small) == HTML(string=small, base_url=".").write_pdf()
+
+
+@pytest.mark.parametrize("sample", ["julu-2023", "wei-2021"])
+def test_speed_ups_give_weasyprints_own_bytes(sample):
+    """budgetgen's shortcuts through WeasyPrint — libxml2's parser, the lean user-agent stylesheet, cell layouts
+    reused (pdf_cells) — change nothing: the first part of each sample up to its eighth performance table comes
+    out of one process byte for byte as WeasyPrint makes it on its own."""
+    from weasyprint import HTML
+
+    doc, _ = prepare(SAMPLES / sample)
+    performance = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and b.kind == "performance"]
+    html = render_html(dataclasses.replace(doc, blocks=doc.blocks[:performance[7] + 1]), media="print")
+    reused = pdf_cells.STATS["reused"]
+    ours = render_single(html)
+    if pdf_cells.supported():
+        assert pdf_cells.STATS["reused"] - reused > 100  # the shortcut was taken, many times
+    assert ours == HTML(string=html, base_url=".").write_pdf()
+
+
+def children() -> set[int]:
+    """This process's living child processes (Linux)."""
+    pids = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids |= {int(pid) for pid in (task / "children").read_text().split()}
+    return {pid for pid in pids if Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"}
+
+
+needs_fork = pytest.mark.skipif(pdf_split.usable_processes() < 2, reason="the PDF engine needs fork and two cores")
+
+
+@needs_fork
+def test_the_engine_started_early_makes_the_same_pdf(tiny, tmp_path):
+    """`render` forks the PDF engine before reading the data; it makes the bytes the parent would have made,
+    serves one job and is gone afterwards."""
+    doc, _ = prepare(tiny)
+    before = children()
+    pdf_engine.start()
+    started = children() - before
+    assert len(started) == 1
+    data = pdf_writer.pdf_bytes(doc)
+    assert children() - before == set()  # served and reaped
+    assert pdf_engine.take() is None  # one job only
+    assert data == pdf_writer.pdf_bytes(doc)  # now made in this process
+
+
+@needs_fork
+def test_bad_data_stops_the_engine_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TINY.replace("amount: 10.00", "amount: 10,00"), encoding="utf-8")
+    before = children()
+    assert main(["render", str(bad), "--format", "pdf", "--out", str(tmp_path / "out")]) == 1
+    assert "bad.yaml:8" in capsys.readouterr().err
+    assert children() - before == set()
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@needs_fork
+def test_an_engine_that_dies_leaves_the_pdf_to_this_process(tiny, monkeypatch):
+    doc, _ = prepare(tiny)
+    monkeypatch.setattr(pdf_engine, "_serve", lambda connection: os._exit(3))
+    pdf_engine.start()
+    assert pdf_writer.pdf_bytes(doc) == render_single(render_html(doc, media="print"))
 
 
 def test_a_part_that_fails_gives_the_one_process_pdf(tiny, monkeypatch):

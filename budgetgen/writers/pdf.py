@@ -13,9 +13,12 @@ the same pages:
   the split can't follow), on one core, where ``fork`` is missing (Windows, macOS), for small documents, and
   whenever the parallel way declines or fails.
 
-Both read budgetgen's HTML with libxml2 rather than WeasyPrint's pure-Python parser (:mod:`.pdf_tree`) and keep
-Python's cyclic garbage collector out of WeasyPrint's way. ``BUDGETGEN_PDF_PROCESSES`` caps the number of
-processes (1: always one process).
+Both read budgetgen's HTML with libxml2 rather than WeasyPrint's pure-Python parser and give WeasyPrint a
+user-agent stylesheet without the rules the templates never use (:mod:`.pdf_tree`), reuse the layout of table
+cells that repeat (:mod:`.pdf_cells`), and keep Python's cyclic garbage collector out of WeasyPrint's way.
+``budgetgen render`` starts the work in an engine forked before the data is read (:mod:`.pdf_engine`), so that
+WeasyPrint's import overlaps the loading and checking. ``BUDGETGEN_PDF_PROCESSES`` caps the number of processes
+(1: always one process).
 """
 
 from __future__ import annotations
@@ -57,11 +60,22 @@ def require_cjk_font() -> None:
 
 
 def pdf_bytes(doc: Disclosure, templates: Path | None = None, variant: str | None = None) -> bytes:
-    require_cjk_font()
-    html = render_html(doc, templates, media="print")
-    if templates is not None and (templates / "html").is_dir():
-        return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all of it
-    return render_pdf(html, variant)[0]
+    from . import pdf_engine
+
+    engine = pdf_engine.take()  # started by `render` before the data was read (WeasyPrint imported by now)
+    try:
+        require_cjk_font()
+        html = render_html(doc, templates, media="print")
+        if templates is not None and (templates / "html").is_dir():
+            return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all of it
+        if engine is not None:
+            data, engine = engine.render(html, variant), None
+            if data is not None:
+                return data
+        return render_pdf(html, variant)[0]
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 def render_pdf(html: str, variant: str | None = None, processes: int | None = None) -> tuple[bytes, int]:
@@ -87,10 +101,11 @@ def render_pdf(html: str, variant: str | None = None, processes: int | None = No
 def render_single(html: str, variant: str | None = None, fast_parse: bool = True) -> bytes:
     """The whole document laid out and drawn by WeasyPrint in this process; fast_parse: read the HTML with
     libxml2 (budgetgen's own templates), not with WeasyPrint's parser (pdf_tree.parse)."""
+    from .pdf_cells import cell_layouts
     from .pdf_tree import gc_paused, html_from_tree, parse
 
-    with gc_paused():
-        document = html_from_tree(parse(html, fast_parse), BASE_URL)
+    with gc_paused(), cell_layouts(enabled=fast_parse):
+        document = html_from_tree(parse(html, fast_parse), BASE_URL, own_templates=fast_parse)
         return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
 
 

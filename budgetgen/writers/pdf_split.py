@@ -37,6 +37,7 @@ import traceback
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from .pdf_cells import cell_layouts
 from .pdf_merge import Collected, Part, collect, graft
 from .pdf_tree import gc_paused, html_from_tree, parse
 
@@ -60,6 +61,7 @@ UNSUPPORTED = re.compile(r"@page\s*[^{;]*:(first|left|right|recto|verso|blank|nt
 # The skeleton's layout and drawing in the units of _Structure.cost: the 目录 with its leaders, a footer per
 # page, the fonts. The parent process renders it besides its share of the body, which is that much smaller.
 SKELETON_COST = 800
+REPEATED_CELL = 0.45  # a cell like one laid out before in the same process: copied, drawn
 MIN_COST = 1500  # below this (a few pages), forking and the skeleton cost more than they save
 
 
@@ -101,7 +103,7 @@ def render(html_text: str, base_url: str, processes: int) -> tuple[bytes, int] |
         clock.lap("probe")
     if not chunks or len(chunks) < 2:
         return None
-    groups = _partition(chunks, [doc.cost(a, b) for a, b in chunks], processes)
+    groups = _partition(doc, chunks, processes)
     if len(groups) < 2:
         return None
     for ranges in groups:
@@ -246,7 +248,8 @@ def _receive(connection):
 
 
 def _layout(root: ET.Element, base_url: str):
-    return html_from_tree(root, base_url).render()
+    with cell_layouts():
+        return html_from_tree(root, base_url).render()
 
 
 def _page_info(page) -> PageInfo:
@@ -268,15 +271,19 @@ def _inject(pages, infos: list[PageInfo]) -> bool:
     return True
 
 
-def _partition(chunks: list[tuple[int, int]], costs: list[float], groups: int) -> list[list[tuple[int, int]]]:
-    """The chunks shared out among `groups` processes, costliest first to the least loaded (LPT); the first
-    process also renders the skeleton, which counts as SKELETON_COST. Each group's chunks in document order,
-    neighbours joined into one range."""
+def _partition(doc: _Structure, chunks: list[tuple[int, int]], groups: int) -> list[list[tuple[int, int]]]:
+    """The chunks shared out among `groups` processes: costliest first, each to the process it leaves least
+    loaded — counting what the chunk costs *there*: a cell that process lays out anyway costs less (pdf_cells
+    reuses its layout), so a unit's tables tend to join the department's twins. The first process also renders
+    the skeleton (SKELETON_COST). Each group's chunks in document order, neighbours joined into one range."""
     loads = [SKELETON_COST] + [0.0] * (groups - 1)
+    seen: list[set] = [set() for _ in range(groups)]
     shares: list[list[tuple[int, int]]] = [[] for _ in range(groups)]
-    for cost, chunk in sorted(zip(costs, chunks), key=lambda item: (-item[0], item[1])):
-        n = min(range(groups), key=lambda g: (loads[g], g))
-        loads[n] += cost
+    for chunk in sorted(chunks, key=lambda c: (-doc.cost(*c), c)):
+        costs = [doc.cost(*chunk, seen=seen[g]) for g in range(groups)]
+        n = min(range(groups), key=lambda g: (loads[g] + costs[g], g))
+        loads[n] += costs[n]
+        doc.cost(*chunk, seen=seen[n], remember=True)
         shares[n].append(chunk)
     result = []
     for share in shares:
@@ -311,13 +318,28 @@ class _Structure:
             return None  # a target-counter() in the body would count pages of its own part only
         return cls(root, body, main)
 
-    def cost(self, first: int, last: int) -> float:
-        """A rough layout cost of main's children first..last-1 (about 1 per table cell)."""
-        total = 0.0
+    def cost(self, first: int, last: int, seen: set | None = None, remember: bool = False) -> float:
+        """A rough layout and drawing cost of main's children first..last-1, in units of a table cell laid
+        out. A cell whose kind of table, class and text are in `seen` costs REPEATED_CELL only (its layout is
+        reused); remember: add this range's cells to `seen`."""
+        total, seen = 0.0, set() if seen is None else seen
+        added = set()
         for child in self.children[first:last]:
+            kind = child.get("class", "")
             for el in child.iter():
-                total += 1.0 if el.tag in ("td", "th") else 0.3
-                total += len(el.text or "") / 40
+                text = el.text or ""
+                if el.tag in ("td", "th"):
+                    key = (kind, el.get("class"), "".join(el.itertext()))
+                    if key in seen or key in added:
+                        total += REPEATED_CELL
+                        continue
+                    added.add(key)
+                    total += 1.0
+                else:
+                    total += 0.3
+                total += len(text) / 40
+        if remember:
+            seen |= added
         return total
 
     def chunks(self, base_url: str) -> list[tuple[int, int]] | None:
@@ -370,9 +392,7 @@ class _Structure:
                         start.extend(list(grandchild))
                         if n:
                             start.set("class", f"{start.get('class', '')} {BREAK}".strip())
-                        if not start.get("id"):
-                            start.set("id", f"{MARK}{i}")
-                        marks.append(start.get("id"))
+                        marks.append(_mark(start, i))
                         main.append(start)
                     else:
                         main.append(grandchild)
@@ -417,6 +437,18 @@ class _Structure:
             else:
                 root.append(child)
         return root
+
+
+def _mark(el: ET.Element, index: int) -> str:
+    """An id that finds el's first page: its own, or that of its first child when nothing precedes it (a
+    table's title); else one given to it — the last resort, as WeasyPrint then computes el's styles, and those
+    of everything inside it, for it alone."""
+    if el.get("id"):
+        return el.get("id")
+    if len(el) and el[0].get("id") and not (el.text or "").strip():
+        return el[0].get("id")
+    el.set("id", f"{MARK}{index}")
+    return el.get("id")
 
 
 def _shallow(el: ET.Element) -> ET.Element:
