@@ -120,10 +120,17 @@ def test_landscape_exactly_where_the_wide_tables_are(julu_pdf):
         if box.width > box.height:
             landscape.add(i)
         text = squash(pdftotext(pdf, i, i, layout=False))
-        if "附属单位上缴收入" in text and "上年结转" in text or "采购物品名称" in text:
-            wide.add(i)  # a page of 收入总表 or of the 政府采购 table
+        if "附属单位上缴收入" in text and "科目编码" in text or "采购物品名称" in text:
+            wide.add(i)  # a page of 收入总表 (by function code) or of the 政府采购 table
     assert landscape and landscape == wide
     assert len(reader.pages) > 40
+
+
+def test_the_summary_table_of_34_rows_stays_on_its_page(julu_pdf):
+    """收支总表 under the part and section titles: all 34 rows on one page, as a clerk would lay it out."""
+    pages = [squash(pdftotext(julu_pdf[0], n, n, layout=False)) for n in range(4, 8)]
+    first = next(n for n, text in enumerate(pages) if "部门预算收支总表" in text)
+    assert "收入总计1841.44" in pages[first] and "一、一般公共服务支出" in pages[first]
 
 
 def test_metadata_and_toc_page_numbers(julu_pdf):
