@@ -104,7 +104,8 @@ def render_single(html: str, variant: str | None = None, fast_parse: bool = True
     from .pdf_cells import cell_layouts
     from .pdf_tree import gc_paused, html_from_tree, parse
 
-    with gc_paused(), cell_layouts(enabled=fast_parse):
+    # PDF/A and PDF/UA (variant): WeasyPrint's own layout of every cell, for the structure tree it tags
+    with gc_paused(), cell_layouts(enabled=fast_parse and variant is None):
         document = html_from_tree(parse(html, fast_parse), BASE_URL, own_templates=fast_parse)
         return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
 

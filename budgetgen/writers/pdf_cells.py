@@ -9,7 +9,8 @@ the copy fits above the page's bottom just as the original did; otherwise WeasyP
 
 The pages are the same as WeasyPrint's own, byte for byte (test_pdf checks both samples). This reaches into
 WeasyPrint's layout (``weasyprint.layout.block.block_container_layout``), so it is switched on only for the
-WeasyPrint versions it was checked with; any other version simply lays out every cell.
+WeasyPrint versions it was checked with (any other version simply lays out every cell), and not for the tagged
+PDF/A and PDF/UA variants, whose structure tree WeasyPrint builds from the boxes.
 """
 
 from __future__ import annotations
