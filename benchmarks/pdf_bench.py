@@ -8,7 +8,8 @@ Each run is a fresh process, timed from start to exit: (a) ``python -m budgetgen
 which budgetgen writes once beforehand (not timed). The runs alternate (a, b, a, b, …) so that other load on the
 machine falls on both alike; one untimed run of each comes first (LibreOffice creates its private profile then).
 Printed: the median, fastest and slowest wall time of each, CPU time, peak memory and the ratio
-LibreOffice / budgetgen (above 1: budgetgen is faster).
+LibreOffice / budgetgen (above 1: budgetgen is faster) — of the medians, and the median and range of each
+round's own ratio (the machine's speed drifts; two runs back to back see the same machine).
 
 Peak memory is given two ways: the largest single process (``ru_maxrss`` from wait4, all timed runs) and the
 sum over the whole process tree (budgetgen lays out on several cores; LibreOffice starts soffice.bin), sampled
@@ -148,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio = theirs.median() / ours.median()
     verdict = "budgetgen is faster" if ratio > 1 else "LibreOffice is faster"
     print(f"  ratio LibreOffice / budgetgen: {ratio:.2f} ({verdict})")
+    # Each round ran the two back to back: its own ratio is the least disturbed by the machine's changing speed.
+    rounds = sorted(t / o for o, t in zip(ours.wall, theirs.wall))
+    print(f"  ratio per round: median {statistics.median(rounds):.2f}, range {rounds[0]:.2f}–{rounds[-1]:.2f}")
     return 0
 
 
