@@ -1,6 +1,6 @@
 """Disclosure → PDF through WeasyPrint, from the same HTML templates as the preview plus print.css.
 
-WeasyPrint needs some 15 s of CPU for the 79 pages of 巨鹿 (layout of thousands of table cells). Two ways to
+WeasyPrint needs some 11 s of CPU for the 73 pages of 巨鹿 (layout of thousands of table cells). Two ways to
 the same pages:
 
 - **Several processes** (:mod:`.pdf_split`, :mod:`.pdf_merge`), the usual way: the body is cut where it starts
