@@ -62,20 +62,13 @@ def require_cjk_font() -> None:
 def pdf_bytes(doc: Disclosure, templates: Path | None = None, variant: str | None = None) -> bytes:
     from . import pdf_engine
 
-    engine = pdf_engine.take()  # started by `render` before the data was read (WeasyPrint imported by now)
-    try:
+    with pdf_engine.taken() as engine:  # started by `render` before the data was read, or None
         require_cjk_font()
         html = render_html(doc, templates, media="print")
         if templates is not None and (templates / "html").is_dir():
             return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all of it
-        if engine is not None:
-            data, engine = engine.render(html, variant), None
-            if data is not None:
-                return data
-        return render_pdf(html, variant)[0]
-    finally:
-        if engine is not None:
-            engine.close()
+        data = engine.render(html, variant) if engine is not None else None
+        return data if data is not None else render_pdf(html, variant)[0]
 
 
 def render_pdf(html: str, variant: str | None = None, processes: int | None = None) -> tuple[bytes, int]:

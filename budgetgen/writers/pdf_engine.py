@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import traceback
+from contextlib import contextmanager
 
 log = logging.getLogger("budgetgen.pdf")
 
@@ -84,6 +85,17 @@ def take() -> Engine | None:
     global _engine
     engine, _engine = _engine, None
     return engine
+
+
+@contextmanager
+def taken():
+    """The engine (or None) for the block, stopped at its end whatever happens."""
+    engine = take()
+    try:
+        yield engine
+    finally:
+        if engine is not None:
+            engine.close()
 
 
 def stop() -> None:

@@ -284,7 +284,7 @@ def _partition(doc: _Structure, chunks: list[tuple[int, int]], groups: int) -> l
         costs = [doc.cost(*chunk, seen=seen[g]) for g in range(groups)]
         n = min(range(groups), key=lambda g: (loads[g] + costs[g], g))
         loads[n] += costs[n]
-        doc.cost(*chunk, seen=seen[n], remember=True)
+        seen[n] |= doc.cells(*chunk)
         shares[n].append(chunk)
     result = []
     for share in shares:
@@ -305,6 +305,7 @@ class _Structure:
     def __init__(self, root: ET.Element, body: ET.Element, main: ET.Element):
         self.root, self.body, self.main = root, body, main
         self.children = list(main)
+        self._cost_cache: dict[int, tuple] = {}  # id of a child of main -> what cost() needs of it
 
     @classmethod
     def of(cls, root: ET.Element) -> _Structure | None:
@@ -319,29 +320,36 @@ class _Structure:
             return None  # a target-counter() in the body would count pages of its own part only
         return cls(root, body, main)
 
-    def cost(self, first: int, last: int, seen: set | None = None, remember: bool = False) -> float:
+    def cost(self, first: int, last: int, seen: frozenset | set = frozenset()) -> float:
         """A rough layout and drawing cost of main's children first..last-1, in units of a table cell laid
-        out. A cell whose kind of table, class and text are in `seen` costs REPEATED_CELL only (its layout is
-        reused); remember: add this range's cells to `seen`."""
-        total, seen = 0.0, set() if seen is None else seen
-        added = set()
+        out. A cell whose kind of table, class and text are in `seen` — or earlier in the range — costs
+        REPEATED_CELL only (its layout is reused)."""
+        total, cells = 0.0, set(seen)
         for child in self.children[first:last]:
-            kind = child.get("class", "")
-            for el in child.iter():
-                text = el.text or ""
-                if el.tag in ("td", "th"):
-                    key = (kind, el.get("class"), "".join(el.itertext()))
-                    if key in seen or key in added:
-                        total += REPEATED_CELL
-                        continue
-                    added.add(key)
-                    total += 1.0
-                else:
-                    total += 0.3
-                total += len(text) / 40
-        if remember:
-            seen |= added
+            base, keys = self._costs(child)
+            for key, text in keys:
+                total += REPEATED_CELL if key in cells else 1.0 + text
+                cells.add(key)
+            total += base
         return total
+
+    def cells(self, first: int, last: int) -> set:
+        """The cells of main's children first..last-1, as `cost` tells them apart."""
+        return {key for child in self.children[first:last] for key, _ in self._costs(child)[1]}
+
+    def _costs(self, child: ET.Element) -> tuple[float, list[tuple[tuple, float]]]:
+        """What `cost` needs of one child, read once: the cost of all but its cells, and each cell's key and
+        text cost."""
+        found = self._cost_cache.get(id(child))
+        if found is None:
+            kind, base, keys = child.get("class", ""), 0.0, []
+            for el in child.iter():
+                if el.tag in ("td", "th"):
+                    keys.append(((kind, el.get("class"), "".join(el.itertext())), len(el.text or "") / 40))
+                else:
+                    base += 0.3 + len(el.text or "") / 40
+            found = self._cost_cache[id(child)] = (base, keys)
+        return found
 
     def chunks(self, base_url: str) -> list[tuple[int, int]] | None:
         """Ranges of main's children that each start a page; None if the body shares a page with the front
