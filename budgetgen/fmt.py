@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .document import Cell
 
 CENT = Decimal("0.01")
 _DIGITS = "零一二三四五六七八九"
@@ -24,6 +28,20 @@ def cell_amount(value: Decimal | None) -> str:
 
 def percent(value: Decimal | None) -> str:
     return "" if value is None else f"{money(value)}%"
+
+
+def cell_text(cell: Cell) -> str:
+    """A table cell as the document prints it (HTML, DOCX): zero amounts stay empty (the genre's convention)."""
+    v = cell.value
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        if cell.kind == "amount":
+            return cell_amount(v)
+        if cell.kind == "percent":
+            return percent(v)
+        return money(v)
+    return str(v)
 
 
 def cn_number(n: int) -> str:

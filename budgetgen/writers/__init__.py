@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import io
 import os
 from datetime import datetime, timezone
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
+
+from .. import __version__
 
 # name -> (module, what it writes); the order is the order `render` writes them in.
 WRITERS: dict[str, tuple[str, str]] = {
@@ -33,6 +37,31 @@ def document_timestamp(doc) -> datetime:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
     return datetime(doc.year, 1, 1)
+
+
+def core_properties(doc, subject: str) -> dict[str, object]:
+    """The core properties DOCX and XLSX share, by python-docx's names, in the order they are set."""
+    stamp = document_timestamp(doc)
+    return {"title": doc.title, "subject": subject, "author": doc.department_name,
+            "last_modified_by": doc.department_name, "keywords": f"部门预算; 预算公开; {doc.year}",
+            "comments": f"budgetgen {__version__}", "category": "部门预算公开", "language": "zh-CN",
+            "created": stamp, "modified": stamp}
+
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
+
+
+def fixed_zip(members: Iterable[tuple[str, bytes]], when: tuple[int, ...] = ZIP_DATE) -> bytes:
+    """A zip of the members in the given order with fixed dates and attributes: the same parts, the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=6)
+    return out.getvalue()
 
 
 def output_stem(name: str) -> str:

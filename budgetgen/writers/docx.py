@@ -1,7 +1,7 @@
 """Disclosure → one .docx a clerk opens in Word or WPS, edits and publishes: named styles, real headings, a TOC field.
 
-The writer lays the Disclosure out and computes no figure: cell texts come from the HTML writer's cell_text
-(budgetgen.fmt underneath). Everything is a named style (budgetgen/templates/docx/styles.xml, or the styles of
+The writer lays the Disclosure out and computes no figure: cell texts come from budgetgen.fmt.cell_text, as in
+the HTML. Everything is a named style (budgetgen/templates/docx/styles.xml, or the styles of
 a jurisdiction's <templates>/docx/reference.docx), so the document is restyled in one place. Raw WordprocessingML
 lives in docx_xml.py; this module decides what goes where:
 
@@ -17,15 +17,16 @@ lives in docx_xml.py; this module decides what goes where:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..build.grid import expand
+from ..build.grid import expand, runs
 from ..build.notes import PACKAGE_TEMPLATES
 from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Table
-from . import atomic, document_timestamp
+from ..fmt import cell_text
+from . import atomic, core_properties, fixed_zip
 from . import docx_xml as x
-from .html import cell_text
 
 STYLES_FILE = PACKAGE_TEMPLATES / "docx" / "styles.xml"
 REFERENCE = Path("docx") / "reference.docx"
@@ -151,17 +152,8 @@ class _Package:
 
     def set_properties(self, doc: Disclosure) -> None:
         core = self.document.core_properties
-        stamp = document_timestamp(doc)
-        core.title = doc.title
-        core.subject = f"{doc.year}年部门预算公开"
-        core.author = doc.department_name
-        core.last_modified_by = doc.department_name
-        core.keywords = f"部门预算; 预算公开; {doc.year}"
-        core.comments = f"budgetgen {__version__}"
-        core.category = "部门预算公开"
-        core.language = "zh-CN"
-        core.created = stamp
-        core.modified = stamp
+        for name, value in core_properties(doc, f"{doc.year}年部门预算公开").items():
+            setattr(core, name, value)
         core.revision = 1
         self.overrides["/docProps/app.xml"] = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -180,7 +172,7 @@ class _Package:
             members.append((name.lstrip("/"), self.overrides.get(name) or p.blob))
             if len(p.rels):
                 members.append((p.partname.rels_uri.lstrip("/"), p.rels.xml))
-        return x.zip_package(members)
+        return fixed_zip(members)
 
 
 def _content_types(parts) -> bytes:
@@ -213,7 +205,7 @@ class _Body:
     """The disclosure's blocks as WordprocessingML, section by section."""
 
     def __init__(self, doc: Disclosure, styles: dict[str, str], margins: dict[str, int], footer_rid: str,
-                 add_image=None):
+                 add_image: Callable[[bytes], str]):
         self.doc = doc
         self.add_image = add_image
         self.pictures = 0
@@ -277,8 +269,6 @@ class _Body:
 
     def chart(self, chart: Chart, width_twips: int) -> None:
         """A chart as its PNG (Word has no SVG we can count on), centred, with its caption below."""
-        if self.add_image is None:
-            return
         from .. import charts
 
         self.pictures += 1
@@ -326,20 +316,19 @@ class _Body:
         if t.toc:
             title = self.bookmarked(t.id, title)
         self.para(title, S_TABLE_TITLE if t.toc else S_TABLE_CAPTION, page_break_before=new_page)
-        n = len(t.columns)
-        widths = column_widths(t, width)
+        grids = table_grids(t)
+        widths = column_widths(t, width, grids)
         # The title, banner, lead and header rows always stay with the first body row; a short in-text table
         # (performance, units, assets …) stays on one page as a whole when it fits on one.
         page = (x.A4[0] if width > self.portrait_width else x.A4[1]) - self.margins["top"] - self.margins["bottom"]
-        whole = not t.toc and estimate_height(t, widths) <= 0.9 * page
+        whole = not t.toc and estimate_height(t, widths, grids) <= 0.9 * page
         rows: list[str] = []
         if t.banner is not None:
             rows.append(self.banner_row(t, widths))
         repeat = not t.lead  # tblHeader works only on an unbroken run of rows from the top
-        rows += self.grid_rows(t, t.lead, n, widths, "lead", repeat=False, keep=True)
-        rows += self.grid_rows(t, t.header, n, widths, "head", repeat=repeat, keep=bool(t.rows))
-        body = [row.cells for row in t.rows]
-        rows += self.grid_rows(t, body, n, widths, "body", repeat=False, keep=whole)
+        rows += self.grid_rows(t, grids["lead"], widths, "lead", repeat=False, keep=True)
+        rows += self.grid_rows(t, grids["head"], widths, "head", repeat=repeat, keep=bool(t.rows))
+        rows += self.grid_rows(t, grids["body"], widths, "body", repeat=False, keep=whole)
         self.out.append(x.table(widths, rows, self.s(S_TABLE)))
         self.last_is_paragraph = False
         if t.empty_note:
@@ -359,12 +348,10 @@ class _Body:
         cell = x.table_cell(p, sum(widths), span=len(widths), no_borders=("top", "left", "right"))
         return x.table_row([cell], repeat=True)
 
-    def grid_rows(self, t: Table, rows: list[list[Cell]], n: int, widths: list[int], part: str, *,
+    def grid_rows(self, t: Table, grid: list[list[Cell | None]], widths: list[int], part: str, *,
                   repeat: bool, keep: bool) -> list[str]:
-        """Rows with spans (HTML semantics) → w:tr with gridSpan and vMerge."""
-        if not rows:
-            return []
-        grid = expand(rows, n)
+        """A part's expanded grid (see table_grids) → w:tr with gridSpan and vMerge."""
+        rows = PARTS[part](t)
         levels = [r.level for r in t.rows] if part == "body" else [9] * len(rows)
         header_like = [r.header for r in t.rows] if part == "body" else [False] * len(rows)
         out = []
@@ -373,12 +360,7 @@ class _Body:
             colnums = part == "head" and bool(rows[r]) and rows[r][0].value == "栏次"
             keep_row = keep and not (part == "body" and r == last)
             cells = []
-            c = 0
-            while c < n:
-                cell = line[c]
-                span = 1
-                while c + span < n and cell is not None and line[c + span] is cell:
-                    span += 1
+            for c, cell, span in runs(line):
                 w = sum(widths[c:c + span])
                 if cell is None:
                     cells.append(x.table_cell(x.paragraph("", self.s(S_TEXT), keep_next=keep_row), w))
@@ -391,7 +373,6 @@ class _Body:
                     text = x.run(cell_text(cell), self.s(S_STRONG) if strong else None)
                     merge = "restart" if cell.rowspan > 1 else None
                     cells.append(x.table_cell(x.paragraph(text, self.s(style), keep_next=keep_row), w, span, merge))
-                c += span
             out.append(x.table_row(cells, repeat=repeat))
         return out
 
@@ -468,38 +449,38 @@ def text_width(text: str) -> int:
 LINE, ROW_EXTRA, TITLE_HEIGHT = 290, 70, 800  # twips: a 10pt line (CJK fonts run ~1.45 em), cell spacing, a title
 
 
-def estimate_height(t: Table, widths: list[int]) -> int:
+# A table's parts in order, each as rows of cells with spans (HTML semantics).
+PARTS = {"lead": lambda t: t.lead, "head": lambda t: t.header, "body": lambda t: [r.cells for r in t.rows]}
+
+
+def table_grids(t: Table) -> dict[str, list[list[Cell | None]]]:
+    """Each part of the table expanded once to a full grid, for layout and output alike."""
+    return {part: expand(rows(t), len(t.columns)) for part, rows in PARTS.items()}
+
+
+def estimate_height(t: Table, widths: list[int], grids: dict[str, list[list[Cell | None]]] | None = None) -> int:
     """A generous estimate of the table's height with its title (twips), to decide whether it fits on a page."""
-    n = len(widths)
     total = TITLE_HEIGHT + (LINE + ROW_EXTRA if t.banner else 0)
-    for rows in (t.lead, t.header, [r.cells for r in t.rows]):
-        if not rows:
-            continue
-        for line in expand(rows, n):
-            tallest, c = 1, 0
-            while c < n:
-                cell, span = line[c], 1
-                while c + span < n and cell is not None and line[c + span] is cell:
-                    span += 1
+    for grid in (grids or table_grids(t)).values():
+        for line in grid:
+            tallest = 1
+            for c, cell, span in runs(line):
                 if cell is not None and cell.rowspan <= 1:
                     room = max(sum(widths[c:c + span]) - CELL_PADDING, EM)
                     lines = sum(-(-max(text_width(part), 1) // room) for part in cell_text(cell).split("\n"))
                     tallest = max(tallest, lines)
-                c += span
             total += tallest * LINE + ROW_EXTRA
     return total
 
 
-def column_widths(t: Table, total: int) -> list[int]:
+def column_widths(t: Table, total: int, grids: dict[str, list[list[Cell | None]]] | None = None) -> list[int]:
     """Column widths (twips) summing to `total`: the columns' relative widths, but never so narrow that an amount,
     a code or a row number wraps, nor a label breaks into one character per line."""
     n = len(t.columns)
     rel = [max(c.width, 0.1) for c in t.columns]
     need = [0] * n
-    for part, rows in (("lead", t.lead), ("head", t.header), ("body", [r.cells for r in t.rows])):
-        if not rows:
-            continue
-        for line in expand(rows, n):
+    for grid in (grids or table_grids(t)).values():
+        for line in grid:
             for c, cell in enumerate(line):
                 if cell is None or cell.colspan > 1:
                     continue

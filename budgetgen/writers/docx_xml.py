@@ -3,7 +3,7 @@
 The writer (docx.py) talks in document terms; every raw-XML detail lives here: table rows marked to repeat
 (`w:tblHeader`) and never to split (`w:cantSplit`), merged cells (`w:gridSpan`, `w:vMerge`), complex fields
 (TOC, PAGEREF, PAGE), bookmarks, section properties (A4, orientation, footer), East Asian font entries, settings
-(`w:updateFields`), and a zip writer with fixed dates so the same input gives the same bytes.
+(`w:updateFields`). The zip with fixed dates is writers.fixed_zip, shared with the XLSX writer.
 
 Body fragments are built as strings: the disclosure has tens of thousands of cells, and string building is
 several times faster than creating an lxml element per node.
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from collections.abc import Iterable
-from io import BytesIO
 
 from lxml import etree
 
@@ -315,23 +313,6 @@ def drop_setting(settings, tag: str) -> None:
     el = settings.find(w(tag))
     if el is not None:
         settings.remove(el)
-
-
-# --- the package ----------------------------------------------------------------------------------------
-
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed entry dates: the same document gives the same bytes
-
-
-def zip_package(members: list[tuple[str, bytes]]) -> bytes:
-    """The .docx zip: members in the given order, fixed dates and permissions, deflated."""
-    buffer = BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
 
 
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

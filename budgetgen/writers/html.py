@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .. import __version__, charts, fmt
+from .. import __version__, charts
 from ..build.notes import PACKAGE_TEMPLATES, environment
 from ..document import Cell, Chart, Disclosure, Heading, Paragraph, Table
+from ..fmt import cell_text  # lived here once; still importable from here
 from . import atomic
-
-
-def cell_text(cell: Cell) -> str:
-    """A cell as the document prints it: zero amounts stay empty (the genre's convention)."""
-    v = cell.value
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        if cell.kind == "amount":
-            return fmt.cell_amount(v)
-        if cell.kind == "percent":
-            return fmt.percent(v)
-        return fmt.money(v)
-    return str(v)
 
 
 def cell_html(cell: Cell, tag: str) -> Markup:

@@ -24,12 +24,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
-from .. import __version__, fmt
+from .. import fmt
+from ..build.grid import anchors
 from ..document import Cell, Disclosure, Row, Table
-from . import atomic, document_timestamp
+from . import atomic, core_properties, fixed_zip
 
 NINE = tuple(f"t{i}" for i in range(1, 10))
 FONT = "宋体"
@@ -55,23 +56,8 @@ class Placed:
 
 
 def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
-    """HTML span semantics → positions: each cell goes to the next column not covered by a rowspan above."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, line in enumerate(rows):
-        col = 0
-        for cell in line:
-            while (r, col) in taken:
-                col += 1
-            span_c, span_r = max(cell.colspan, 1), max(cell.rowspan, 1)
-            if col >= width:
-                break
-            for dr in range(span_r):
-                for dc in range(span_c):
-                    taken.add((r + dr, col + dc))
-            placed.append(Placed(top + r, col + 1, cell))
-            col += span_c
-    return placed
+    """HTML span semantics (build.grid.anchors) → sheet positions, the first row at `top`."""
+    return [Placed(top + r, col + 1, cell) for r, col, cell in anchors(rows, width)]
 
 
 def sheet_names(tables: list[Table]) -> list[str]:
@@ -108,10 +94,10 @@ def cell_value(cell: Cell) -> tuple[object, str | None]:
     if isinstance(v, Decimal):
         if cell.kind == "amount" and v == 0:
             return None, AMOUNT_FORMAT  # the genre leaves zero amounts empty
-        q = v.quantize(fmt.CENT, ROUND_HALF_UP)
+        # written through fmt.money (two decimals) wherever it is used
         if cell.kind == "percent":
-            return q, '0.00"%"'  # the value as printed (95.00%), not a fraction
-        return q, AMOUNT_FORMAT
+            return v, '0.00"%"'  # the value as printed (95.00%), not a fraction
+        return v, AMOUNT_FORMAT
     return str(v), None
 
 
@@ -244,7 +230,7 @@ class SheetWriter:
             if row.header:
                 style = self.s.header
             else:
-                style = self.s.for_cell(p.cell, row.level, p.cell.strong, self.table.kind)
+                style = self.s.for_cell(p.cell, row.level, p.cell.strong)
             self.put(p, style)
         return top + len(rows)
 
@@ -324,7 +310,7 @@ class Styles:
                             PatternFill("solid", fgColor=HEADER_FILL))
         self._cache: dict[tuple, Style] = {}
 
-    def for_cell(self, cell: Cell, level: int, strong: bool, kind: str = "") -> Style:
+    def for_cell(self, cell: Cell, level: int, strong: bool) -> Style:
         bold = strong or level == 0 or (level == 1 and cell.kind == "text")
         if cell.kind in ("amount", "number", "percent"):
             horizontal, indent, wrap = "right", 0, False
@@ -349,6 +335,10 @@ def nine_tables(doc: Disclosure) -> list[Table]:
     return [t for t in doc.tables() if t.kind in NINE]
 
 
+# python-docx's property names (core_properties) → openpyxl's
+OPENPYXL_NAMES = {"author": "creator", "last_modified_by": "lastModifiedBy", "comments": "description"}
+
+
 def build_workbook(doc: Disclosure):
     from openpyxl import Workbook
 
@@ -361,18 +351,8 @@ def build_workbook(doc: Disclosure):
         SheetWriter(ws, table, styles).write()
     if not tables:
         wb.create_sheet(title="无公开表")
-    stamp = document_timestamp(doc)
-    props = wb.properties
-    props.creator = doc.department_name
-    props.lastModifiedBy = doc.department_name
-    props.title = doc.title
-    props.subject = f"{doc.year}年部门预算公开表"
-    props.keywords = f"部门预算; 预算公开; {doc.year}"
-    props.description = f"budgetgen {__version__}"
-    props.category = "部门预算公开"
-    props.language = "zh-CN"
-    props.created = stamp
-    props.modified = stamp
+    for name, value in core_properties(doc, f"{doc.year}年部门预算公开表").items():
+        setattr(wb.properties, OPENPYXL_NAMES.get(name, name), value)
     return wb
 
 
@@ -413,20 +393,13 @@ def code_ranges(wb) -> dict[str, str]:
 
 
 def repack(data: bytes, stamp: datetime, ignored: dict[str, str]) -> bytes:
-    """Re-zip with fixed member dates and attributes (openpyxl stamps each member with the current time)."""
+    """Re-zip with fixed member dates (openpyxl stamps each member with the current time), codes' sheets with
+    their <ignoredErrors>."""
     when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename in ignored:
-                body = _ignore_errors(body, ignored[info.filename])
-            member = zipfile.ZipInfo(info.filename, date_time=when)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.create_system = 3
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, body, compresslevel=6)
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        members = [(name, _ignore_errors(src.read(name), ignored[name]) if name in ignored else src.read(name))
+                   for name in src.namelist()]
+    return fixed_zip(members, when)
 
 
 def _ignore_errors(sheet: bytes, sqref: str) -> bytes:
