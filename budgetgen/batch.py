@@ -79,8 +79,7 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
         doc, findings = prepare(dept.path, templates)
     except InputError as exc:
         outcome.findings = exc.findings
-        first = next((f for f in exc.findings if f.severity is Severity.error), None)
-        outcome.failure = first.render() if first else "数据有错误"
+        outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"
         return outcome
     except Exception as exc:  # noqa: BLE001 - one department's surprise must not stop a county
         outcome.failure = describe_failure(exc)
@@ -101,9 +100,7 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
 
 def check_one(dept: Department) -> Outcome:
     """Validate one department and collect the headline figures a finance bureau compares."""
-    from . import catalog as catalogs
-    from .build.figures import compute
-    from .build.ledger import Ledger, facts_of
+    from .build.figures import department_figures
     from .fmt import money
     from .pipeline import validate
 
@@ -116,11 +113,10 @@ def check_one(dept: Department) -> Outcome:
     outcome.findings = findings
     if budget is not None:
         outcome.name, outcome.code = budget.department.name, budget.department.code
-    errors = [f for f in findings if f.severity is Severity.error]
-    if errors:
-        outcome.failure = errors[0].render()
+    if outcome.errors:
+        outcome.failure = outcome.errors[0].render()
         return outcome
-    f = compute(budget, Ledger(facts_of(budget)), budget.units, catalogs.for_year(budget.budget_year))
+    f = department_figures(budget)
     outcome.figures = {"year": str(budget.budget_year), "units": str(len(budget.units)),
                        "projects": str(len(budget.projects)), "total": money(f.spending_total),
                        "basic": money(f.basic), "project": money(f.project), "sangong": money(f.sangong["sangong"]),

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, writers
-from .errors import Finding, InputError, Severity, UsageError
+from .errors import Finding, InputError, Severity, UsageError, summary
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,12 +88,6 @@ def _print_findings(findings: list[Finding]) -> None:
         print(f.render(), file=sys.stderr)
 
 
-def _summary(findings: list[Finding]) -> str:
-    errors = sum(f.severity is Severity.error for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} 个错误，{warnings} 个警告"
-
-
 def cmd_validate(args) -> int:
     from .pipeline import validate
 
@@ -110,7 +104,7 @@ def cmd_validate(args) -> int:
         _print_findings(all_findings)
         names = "、".join(str(p) for p in args.paths)
         verdict = "未通过检查" if failed else "检查通过"
-        print(f"{names}：{verdict}（{_summary(all_findings)}）")
+        print(f"{names}：{verdict}（{summary(all_findings)}）")
     return 1 if failed else 0
 
 
@@ -146,37 +140,25 @@ def cmd_render(args) -> int:
     from functools import partial
 
     from . import batch
-    from .progress import Progress
     from .writers import output_stem
 
-    departments = batch.discover(args.paths)
-    if not departments:
-        raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
+    departments = _departments(args.paths)
     work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
                    pdf_variant=args.pdf_variant, stem_of=output_stem)
-    if len(departments) == 1:
-        if "pdf" in formats:
-            from .writers import pdf_engine
+    single = len(departments) == 1
+    engine = single and "pdf" in formats
+    if engine:
+        from .writers import pdf_engine
 
-            pdf_engine.start()  # imports WeasyPrint on another core while this one reads and checks the data
-        try:
-            (outcome,) = batch.run(departments, work, 1, lambda o: None)
-        finally:
-            if "pdf" in formats:
-                pdf_engine.stop()
-        _print_findings(outcome.findings)
-        for path in outcome.written:
-            print(f"已生成 {path}")
-        if outcome.failed:
-            if outcome.errors:
-                print(f"{departments[0].path}：数据有错误，未生成任何文件（{_summary(outcome.findings)}）", file=sys.stderr)
-            else:
-                print(f"budgetgen: {outcome.failure}", file=sys.stderr)
-            return 1
-        return 0
-    progress = Progress(len(departments), "生成")
-    outcomes = batch.run(departments, work, args.jobs or batch.default_jobs(),
-                         lambda o: progress.step(o.name or o.path, o.failed))
+        pdf_engine.start()  # imports WeasyPrint on another core while this one reads and checks the data
+    try:
+        outcomes = batch.run(departments, work, args.jobs or batch.default_jobs(),
+                             (lambda o: None) if single else _progress(departments, "生成"))
+    finally:
+        if engine:
+            pdf_engine.stop()
+    if single:
+        return _report_one(departments[0], outcomes[0])
     failed = [o for o in outcomes if o.failed]
     warned = sum(len(o.warnings) for o in outcomes)
     print(f"共 {len(outcomes)} 个部门：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个；警告 {warned} 条。"
@@ -186,20 +168,47 @@ def cmd_render(args) -> int:
     return 1 if failed else 0
 
 
+def _report_one(department, outcome) -> int:
+    """One department: its findings and files in full, as `render` of a single folder always printed them."""
+    _print_findings(outcome.findings)
+    for path in outcome.written:
+        print(f"已生成 {path}")
+    if outcome.failed:
+        if outcome.errors:
+            print(f"{department.path}：数据有错误，未生成任何文件（{summary(outcome.findings)}）", file=sys.stderr)
+        else:
+            print(f"budgetgen: {outcome.failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _departments(paths: list[Path]) -> list:
+    """The departments under the given paths; none at all is a usage error."""
+    from . import batch
+
+    departments = batch.discover(paths)
+    if not departments:
+        raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
+    return departments
+
+
+def _progress(departments: list, label: str):
+    """A callback that steps a progress line as each department's outcome comes back."""
+    from .progress import Progress
+
+    progress = Progress(len(departments), label)
+    return lambda o: progress.step(o.name or o.path, o.failed)
+
+
 def cmd_check(args) -> int:
     from . import batch
-    from .progress import Progress
     from .report import write_report
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     if not formats or set(formats) - {"html", "csv", "json"}:
         raise UsageError(f"报告格式只能是 html、csv、json，实际为 {args.format}")
-    departments = batch.discover(args.paths)
-    if not departments:
-        raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
-    progress = Progress(len(departments), "检查")
-    outcomes = batch.run(departments, batch.check_one, args.jobs or batch.default_jobs(),
-                         lambda o: progress.step(o.name or o.path, o.failed))
+    departments = _departments(args.paths)
+    outcomes = batch.run(departments, batch.check_one, args.jobs or batch.default_jobs(), _progress(departments, "检查"))
     for path in write_report(outcomes, args.out, formats):
         print(f"已生成 {path}")
     failed = [o for o in outcomes if o.failed]

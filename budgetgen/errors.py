@@ -52,6 +52,12 @@ class Finding:
         }
 
 
+def summary(findings: list[Finding]) -> str:
+    """How many errors and warnings, as every command and the preview word it."""
+    errors = sum(f.severity is Severity.error for f in findings)
+    return f"{errors} 个错误，{len(findings) - errors} 个警告"
+
+
 @dataclass
 class InputError(Exception):
     """The input cannot be used; every finding is reported at once."""

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Finding, InputError, Severity, UsageError, describe_failure
+from .errors import Finding, InputError, Severity, UsageError, describe_failure, summary
 
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
@@ -89,8 +89,6 @@ def inject_reload_script(page: str, version: str) -> str:
 
 def findings_page(findings: list[Finding], source: str) -> str:
     """Every finding (file:line, message, fix), HTML-escaped, errors first in file order."""
-    errors = sum(f.severity is Severity.error for f in findings)
-    warnings = len(findings) - errors
     items = []
     for f in findings:
         parts = [f'<span class="sev-{_escape(f.severity.value)}">{_escape(f.severity.value)}</span>']
@@ -104,7 +102,7 @@ def findings_page(findings: list[Finding], source: str) -> str:
         items.append(f"<li>{''.join(parts)}</li>")
     body = f"<ol>\n{chr(10).join(items)}\n</ol>" if items else "<p>数据无法使用，但没有给出具体原因。</p>"
     return _ERROR_PAGE % {
-        "title": _escape(f"{source}：数据有错误（{errors} 个错误，{warnings} 个警告）"),
+        "title": _escape(f"{source}：数据有错误（{summary(findings)}）"),
         "hint": "公开文件暂不能生成。请按下面的提示修改 YAML 文件；保存后本页会自动刷新。",
         "body": body,
     }
@@ -356,11 +354,10 @@ class PreviewServer:
             doc, findings = prepare(self.path, self.templates)
             page = render_html(doc, self.templates)
         except InputError as exc:
-            errors = [f for f in exc.findings if f.severity is Severity.error]
-            self.log(f"[{stamp}] {self.source}：数据有错误（{len(errors)} 个错误，"
-                     f"{len(exc.findings) - len(errors)} 个警告），浏览器中列出了全部问题：")
-            for f in errors:
-                self.log(f"  {f.render()}")
+            self.log(f"[{stamp}] {self.source}：数据有错误（{summary(exc.findings)}），浏览器中列出了全部问题：")
+            for f in exc.findings:
+                if f.severity is Severity.error:
+                    self.log(f"  {f.render()}")
             return findings_page(exc.findings, self.source), True
         except Exception as exc:  # never a traceback page
             message = describe_failure(exc)

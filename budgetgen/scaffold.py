@@ -111,9 +111,7 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     Amounts, projects and texts stay as a draft to edit. Only the lines that must change are rewritten,
     so the clerk's comments survive.
     """
-    from . import catalog as catalogs
-    from .build.figures import compute
-    from .build.ledger import Ledger, facts_of
+    from .build.figures import department_figures
     from .errors import InputError, Severity
     from .pipeline import validate
 
@@ -125,7 +123,7 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     target = target or next_folder(folder, year)
     if target.exists():
         raise ScaffoldError(f"目录 {target} 已存在；请用 --out 指定新目录")
-    f = compute(budget, Ledger(facts_of(budget)), budget.units, catalogs.for_year(year))
+    f = department_figures(budget)
     shutil.copytree(folder, target)
     dept_file = target / Path(budget.department._at.file).resolve().relative_to(folder.resolve()) \
         if folder.is_dir() else target
@@ -143,8 +141,8 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
         "  reasons:                       # 请写明与上年相比的增减原因",
         '    total: ""', '    personnel: ""', '    public: ""', '    project: ""', '    sangong: ""',
     ]
-    text = _replace_block(text, "last_year", [])
-    text = _replace_block(text, "reasons", [])
+    text = _drop_block(text, "last_year")
+    text = _drop_block(text, "reasons")
     text = re.sub(r"(?m)^department:[^\n]*\n", lambda m: m.group(0) + "\n".join(block) + "\n", text, count=1)
     dept_file.write_text(text, encoding="utf-8")
     notes = [f"预算年度改为 {year + 1}", f"上年数据：人员经费 {money(f.personnel)}、公用经费 {money(f.public)}、"
@@ -153,7 +151,7 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     return target, notes
 
 
-def _replace_block(text: str, key: str, replacement: list[str]) -> str:
+def _drop_block(text: str, key: str) -> str:
     """Drop `  key:` under department and every line indented below it."""
     out, skipping = [], False
     for line in text.split("\n"):
@@ -162,7 +160,6 @@ def _replace_block(text: str, key: str, replacement: list[str]) -> str:
         skipping = False
         if re.match(rf"^  {key}:", line):
             skipping = True
-            out.extend(replacement)
             continue
         out.append(line)
     return "\n".join(out)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import catalog as catalogs
 from ..model.budget import Budget, LastYear, Nature, SanGong, Source, Unit
-from .ledger import BASIC, PROJECT, ZERO, Ledger
+from .ledger import BASIC, PROJECT, ZERO, Ledger, facts_of
 from .performance import ordered
 from .tables import sangong_items
 
@@ -125,6 +126,11 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
         if last.sangong is not None:
             figures.changes.update(_sangong_changes(sangong, last.sangong))
     return figures
+
+
+def department_figures(budget: Budget, ledger: Ledger | None = None) -> Figures:
+    """The whole department's figures, with the year's catalog; `ledger` when the caller has built it already."""
+    return compute(budget, ledger or Ledger(facts_of(budget)), budget.units, catalogs.for_year(budget.budget_year))
 
 
 def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .. import catalog as catalogs
 from .. import fmt
-from ..build.figures import Figures, compute
+from ..build.figures import Figures, department_figures
 from ..build.ledger import Ledger, facts_of
 from ..errors import Finding
 from ..model.budget import Budget
@@ -27,9 +26,8 @@ QUOTE = r"{name}(?:预算)?(?:为|共计|安排|合计)?\s*(\d+(?:\.\d+)?)\s*万
 
 
 def check_texts(budget: Budget) -> list[Finding]:
-    cat = catalogs.for_year(budget.budget_year)
     ledger = Ledger(facts_of(budget))
-    figures = compute(budget, ledger, budget.units, cat)
+    figures = department_figures(budget, ledger)
     dept = budget.department
     out: list[Finding] = []
     if not dept.duties:
