@@ -102,3 +102,26 @@ def test_render_writes_every_available_format(tmp_path):
     csvs = sorted((tmp_path / "wei-2021-csv").iterdir())
     assert csvs and csvs[0].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+def test_procurement_is_compared_with_its_own_units_project(tmp_path, capsys):
+    dept = tmp_path / "dept"
+    assert main(["init", str(dept), "--year", "2023"]) == 0
+    project = dept / "projects" / "01-示例项目.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("  - name: 示例项目\n",
+                                                                   '  - name: 示例项目\n    unit: "101001"\n'),
+                       encoding="utf-8")
+    # the second unit has a project of the same name, with more money than the first one's 5.00
+    (dept / "projects" / "02-示例项目.yaml").write_text(
+        'projects:\n  - {name: 示例项目, unit: "101002", function: "2013105", economic: "30299", amount: 10.00}\n',
+        encoding="utf-8")
+    (dept / "units" / "101002.yaml").write_text(
+        'units:\n  - code: "101002"\n    name: 某某中心\n    nature: 事业\n'
+        '    procurement: [{project: 示例项目, item: 打印机, amount: 8.00}]\n', encoding="utf-8")
+    unit = dept / "units" / "101001.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace(
+        "procurement: []", "procurement: [{project: 示例项目, item: 电脑, amount: 8.00}]"), encoding="utf-8")
+    capsys.readouterr()
+    main(["validate", str(dept), "--format", "json"])
+    over = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["code"] == "procurement-over-budget"]
+    assert [Path(f["file"]).name for f in over] == ["101001.yaml"], over  # 8.00 > 5.00; the other unit's is 10.00

@@ -230,6 +230,20 @@ def test_unexpected_failures_become_a_chinese_page(dept, tmp_path):
         shows_disclosure(body, s)
 
 
+def test_a_template_added_while_previewing_overrides_the_shipped_one(dept, tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "html").mkdir(parents=True)
+    messages: list[str] = []
+    with PreviewServer(dept, port=0, templates=templates, interval=0.1, log=messages.append).start() as s:
+        s.messages = messages
+        shows_disclosure(get(s.url)[2], s)  # the shipped template, found while the folder was empty
+        # a new file, not a changed one: what was found before must not hide it until a restart
+        (templates / "html" / "disclosure.html.j2").write_text("<html><body><p>本地模板：{{ doc.title }}</p></body></html>",
+                                                               encoding="utf-8")
+        status, _, body = get(s.url)
+        assert status == 200 and f"本地模板：{TITLE}" in body, "\n".join(messages[-5:])
+
+
 def test_internal_errors_are_a_chinese_page_not_a_traceback(server, monkeypatch):
     import budgetgen.writers.html as writer
 

@@ -120,9 +120,8 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
         for line in unit.procurement:
             fund = _procurement_fund(line.source, line.carryover)
             totals[fund] += line.amount
-            project = next((p for p in budget.projects if p.name == line.project
-                            and budget.unit_of(p).code == unit.code), None)
-            project_budget = sum((l.amount for l in project.lines()), ZERO) if project else None
+            project = budget.project_named(unit.code, line.project)
+            project_budget = project.total() if project else None
             rows.append(Row([Cell(line.project), Cell(project_budget, "amount"), Cell(line.item),
                              Cell(line.catalog_no), Cell(line.measure),
                              Cell(_plain(line.quantity), "text"), Cell(line.unit_price, "amount"),

@@ -83,8 +83,8 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
 
     unit_codes = {u.code for u in units}
     indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in unit_codes]
-    projects = [ProjectLine(budget.projects[i].name, sum((l.amount for l in budget.projects[i].lines()), ZERO),
-                            budget.projects[i].classified) for i in ordered(budget, indices)]
+    chosen = [budget.projects[i] for i in ordered(budget, indices)]
+    projects = [ProjectLine(p.name, p.total(), p.classified) for p in chosen]
 
     admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
     running_ledger = basic_ledger.where(

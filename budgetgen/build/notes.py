@@ -27,13 +27,23 @@ def _change(c: Change | None) -> str:
     return f"{c.direction}{fmt.money(c.amount)}万元"
 
 
-@lru_cache(maxsize=16)
 def environment(kind: str, user_dir: Path | None = None, autoescape: bool = False) -> jinja2.Environment:
     """Templates of one kind (notes, html); a user folder overrides the shipped files one by one.
 
     A user's folder runs in Jinja2's sandbox: a template from outside must not reach Python.
-    Cached: compiling the templates again for every department of a county was half the time.
+    Cached: compiling the templates again for every department of a county was half the time. The cache is
+    keyed by the names of the files in the user's folder too: Jinja2 sees a found template edited or removed,
+    but not a new file that would now override a shipped one (a live preview must show it at once).
     """
+    return _environment(kind, user_dir, autoescape, _file_names(user_dir / kind) if user_dir else ())
+
+
+def _file_names(folder: Path) -> tuple[str, ...]:
+    return tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
+
+
+@lru_cache(maxsize=16)  # `files` is only part of the key
+def _environment(kind: str, user_dir: Path | None, autoescape: bool, files: tuple[str, ...]) -> jinja2.Environment:
     paths = ([str(user_dir / kind)] if user_dir else []) + [str(PACKAGE_TEMPLATES / kind)]
     cls = SandboxedEnvironment if user_dir else jinja2.Environment
     # What an expression prints is the department's text, never structure: a line of it starting with §

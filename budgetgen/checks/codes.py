@@ -85,9 +85,8 @@ def check_codes(budget: Budget) -> list[Finding]:
 
     if not any(f.severity is E for f in findings):
         for unit in budget.units:
-            own = {p.name for p in budget.projects if budget.unit_of(p).code == unit.code}
             for line in unit.procurement:
-                if line.project not in own:
+                if budget.project_named(unit.code, line.project) is None:
                     findings.append(_at(line, E, f"政府采购来源项目“{line.project}”不是本单位的项目", "project",
                                         code="unknown-procurement-project"))
     return findings

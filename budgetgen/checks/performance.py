@@ -38,7 +38,7 @@ def money_in(text: str) -> Decimal | None:
 def check_performance(budget: Budget) -> list[Finding]:
     findings: list[Finding] = []
     for project in budget.projects:
-        total = sum((line.amount for line in project.lines()), Decimal(0))
+        total = project.total()
         if project.classified:
             if project.goals or project.indicators or project.purpose:
                 findings.append(at(project, W, f"涉密项目“{project.name}”填写了绩效目标或资金用途；这些内容不会公开，"

@@ -44,9 +44,9 @@ def check_texts(budget: Budget) -> list[Finding]:
                 if product != line.amount:
                     out.append(at(line, W, f"数量 × 单价 = {fmt.money(product)} 万元，与采购金额 {fmt.money(line.amount)} 万元不符",
                                   "amount", code="procurement-product"))
-            project = next((p for p in budget.projects if p.name == line.project), None)
+            project = budget.project_named(unit.code, line.project)
             if project is not None:
-                budget_total = sum((l.amount for l in project.lines()), Decimal(0))
+                budget_total = project.total()
                 if line.amount > budget_total:
                     out.append(at(line, W, f"采购金额 {fmt.money(line.amount)} 万元超过来源项目“{project.name}”的预算 "
                                            f"{fmt.money(budget_total)} 万元", "amount", code="procurement-over-budget"))

@@ -144,6 +144,10 @@ class Project(Strict):
         line._at = self._at
         return [line]
 
+    def total(self) -> Decimal:
+        """The project's budget: all its lines."""
+        return sum((line.amount for line in self.lines()), Decimal(0))
+
 
 class Procurement(Strict):
     """One line of the government procurement budget (政府采购预算)."""
@@ -296,3 +300,7 @@ class Budget(BaseModel):
     def unit_of(self, project: Project) -> Unit:
         code = project.unit or self.units[0].code
         return next(u for u in self.units if u.code == code)
+
+    def project_named(self, unit_code: str, name: str) -> Project | None:
+        """The unit's project of that name (a procurement line's source); two units may use the same name."""
+        return next((p for p in self.projects if p.name == name and self.unit_of(p).code == unit_code), None)
