@@ -10,24 +10,15 @@ machine and input), and the peak memory of the largest process (one worker). Not
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "julu-2023"
+from ._measure import ROOT, checkout_env, timed
 
-# Runs one render in a child and reports the largest resident size among it and its workers.
-MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-print(json.dumps({"seconds": time.perf_counter() - start, "code": code,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
+SAMPLE = ROOT / "samples" / "julu-2023"
 
 
 def make_county(root: Path, count: int) -> None:
@@ -45,12 +36,14 @@ def make_county(root: Path, count: int) -> None:
 
 
 def measure(county: Path, out: Path, jobs: int, formats: str) -> dict:
+    """One render of the county by this checkout's budgetgen: its seconds and the peak resident size (MB) of the
+    largest process among it and its workers. Exits with the render's errors if it fails."""
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "budgetgen", "render", str(county), "--out", str(out), "--jobs", str(jobs)]
     if formats:
         command += ["--format", formats]
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+    seconds, _, peak_kb = timed(command, checkout_env(), ROOT)
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024}
 
 
 def main() -> None:
@@ -64,14 +57,12 @@ def main() -> None:
         results = {}
         for jobs in (1, 2):
             r = measure(county, Path(tmp) / f"out-{jobs}", jobs, args.formats)
-            if r["code"] != 0:
-                sys.exit(f"render --jobs {jobs} failed with exit code {r['code']}")
             results[jobs] = r
             rate = args.count / r["seconds"] * 60
             print(f"--jobs {jobs}: {args.count} departments in {r['seconds']:.1f} s = {rate:.1f} departments/min, "
                   f"peak {r['peak_mb']:.0f} MB per process", flush=True)
     print(f"scaling jobs 2 / jobs 1 (baseline --jobs 1): {results[1]['seconds'] / results[2]['seconds']:.2f}x "
-          f"(formats: {args.formats or 'all'}, machine: {len(__import__('os').sched_getaffinity(0))} cores)")
+          f"(formats: {args.formats or 'all'}, machine: {len(os.sched_getaffinity(0))} cores)")
 
 
 if __name__ == "__main__":

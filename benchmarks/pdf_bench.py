@@ -27,37 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Runs:
-    name: str
-    wall: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)
-    max_rss_kb: int = 0  # largest single process over all timed runs
-    tree_rss_kb: int = 0  # peak sum over the process tree, one sampled run
-
-    def median(self) -> float:
-        return statistics.median(self.wall)
-
-
-def timed(command: list[str], env: dict, cwd: Path) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system, the process and its children) and peak RSS (KiB, largest
-    process) of one run."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+from ._measure import ROOT, Runs, checkout_env, timed
 
 
 def tree_peak_rss(command: list[str], env: dict, cwd: Path, interval: float = 0.02) -> int:
@@ -110,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print("LibreOffice (soffice) is not installed: nothing to compare with.", file=sys.stderr)
         return 2
     sample = args.sample.resolve()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))  # this checkout's budgetgen, whatever is installed
+    env = checkout_env()  # this checkout's budgetgen, whatever is installed
     if args.processes is not None:
         env["BUDGETGEN_PDF_PROCESSES"] = str(args.processes)
 

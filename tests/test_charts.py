@@ -9,9 +9,7 @@ from io import BytesIO
 
 from budgetgen import charts
 from budgetgen.document import Chart
-from budgetgen.pipeline import prepare
 from budgetgen.writers.html import render_html
-from render_util import SAMPLES
 
 
 class SvgTexts(HTMLParser):
@@ -38,10 +36,9 @@ class SvgTexts(HTMLParser):
             self.charts[self.current].append(data)
 
 
-def test_spending_chart_shows_every_class_with_its_table_figure():
-    doc, _ = prepare(SAMPLES / "julu-2023")
+def test_spending_chart_shows_every_class_with_its_table_figure(disclosure):
     parser = SvgTexts()
-    parser.feed(render_html(doc))
+    parser.feed(render_html(disclosure("julu-2023")))
     texts = parser.charts["d201-chart-spending"]
     pairs = dict(zip(texts[0::2], texts[1::2]))
     # the same figures as 收支总表 (T1) of the seed

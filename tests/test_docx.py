@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
-import subprocess
 import zipfile
 
 import docx
@@ -19,26 +17,18 @@ from docx.oxml.ns import qn
 
 from budgetgen.cli import main
 from budgetgen.document import Heading
-from budgetgen.pipeline import prepare
-from budgetgen.writers.data import document_data
 from budgetgen.writers.docx import render_docx
-from render_util import ROOT, SAMPLES
+from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf
 
-SAMPLE_NAMES = ["julu-2023", "wei-2021"]
 EAST_ASIAN_FONTS = {"SimSun", "FangSong", "SimHei"}
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, dict]:
-    """Each sample rendered once through the command line to docx and json, with its Disclosure."""
-    out = tmp_path_factory.mktemp("docx")
-    result = {}
-    for name in SAMPLE_NAMES:
-        assert main(["render", str(SAMPLES / name), "--format", "docx,json", "--out", str(out)]) == 0
-        path = out / f"{name}.docx"
-        disclosure, _ = prepare(SAMPLES / name)
-        result[name] = {"path": path, "docx": docx.Document(str(path)), "doc": disclosure,
-                        "json": document_data(disclosure)}
+def rendered(render_samples) -> dict[str, dict]:
+    """Each sample rendered once through the command line to docx and json (parsed), with its Disclosure."""
+    result = render_samples("docx")
+    for r in result.values():
+        r["docx"] = docx.Document(str(r["path"]))
     return result
 
 
@@ -331,7 +321,7 @@ def test_benchmark_script_runs(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT))
     from benchmarks.docx_bench import run
 
-    result = run(SAMPLES / "julu-2023", repeat=1)
+    result = run(SAMPLES / "julu-2023", repeat=1, naive=False)  # python-docx's slow path is not asserted on
     assert result["docx"] > 0 and result["tables"] > 50
 
 
@@ -340,24 +330,7 @@ def test_benchmark_script_runs(monkeypatch):
 @pytest.fixture(scope="module")
 def pdf_text(rendered, tmp_path_factory) -> dict[str, str]:
     """Each DOCX converted once by LibreOffice; the text of the PDF."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
-    out = tmp_path_factory.mktemp("pdf")
-    profile = out / "profile"
-    sources = [str(rendered[name]["path"]) for name in SAMPLE_NAMES]
-    result = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(out), *sources],
-                            capture_output=True, text=True, timeout=600)
-    texts = {}
-    for name in SAMPLE_NAMES:
-        pdf = out / f"{name}.pdf"
-        assert pdf.exists(), result.stdout + result.stderr
-        texts[name] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                     check=True).stdout
-    return texts
+    return libreoffice_pdf([rendered[name]["path"] for name in SAMPLE_NAMES], tmp_path_factory.mktemp("pdf"))
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -373,17 +346,9 @@ def test_libreoffice_pdf_has_every_title_and_figure(rendered, pdf_text, name):
     assert "此项涉密" in text or name == "julu-2023"
 
 
-def test_charts_are_embedded_pictures(tmp_path):
+def test_charts_are_embedded_pictures(rendered):
     """The notes' charts come into Word as PNG pictures in their own style, with a caption."""
-    import zipfile
-
-    import docx as python_docx
-
-    from budgetgen.cli import main as cli
-
-    assert cli(["render", str(SAMPLES / "wei-2021"), "--format", "docx", "--out", str(tmp_path)]) == 0
-    path = tmp_path / "wei-2021.docx"
-    document = python_docx.Document(str(path))
+    path, document = rendered["wei-2021"]["path"], rendered["wei-2021"]["docx"]
     assert len(document.inline_shapes) == 2  # spending by function class, for the department and the unit
     captions = [p for p in document.paragraphs if p.text.endswith("支出按功能分类（万元）")]
     assert len(captions) == 2 and all(p.style.name == "图表标题" for p in captions)

@@ -4,10 +4,12 @@ whose numbers and links point to the right pages, and the parallel way giving th
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from budgetgen.writers import pdf_cells, pdf_engine, pdf_split
 from budgetgen.writers.html import render_html
 from budgetgen.writers.pdf import render_pdf, render_single
 from budgetgen.writers.pdf_tree import parse
-from render_util import SAMPLES
+from render_util import SAMPLES, PdfText, pdf_pages
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="需要 poppler-utils（pdftotext、pdffonts）")
 
@@ -42,19 +44,18 @@ projects:
 """
 
 
-def pdftotext(path: Path, first: int | None = None, last: int | None = None, layout: bool = True) -> str:
-    args = ["pdftotext"] + (["-layout"] if layout else []) + (["-f", str(first), "-l", str(last)] if first else [])
-    args += [str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture(scope="module")
 def julu_pdf(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("pdf")
     assert main(["render", str(SAMPLES / "julu-2023"), "--format", "pdf,json", "--out", str(out)]) == 0
-    import json
-
     return out / "julu-2023.pdf", json.loads((out / "julu-2023.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def julu_text(julu_pdf) -> PdfText:
+    """The julu PDF's text: julu_text(first, last, layout) is `pdftotext [-layout] -f first -l last` of it, from
+    one pdftotext run with -layout and one without."""
+    return PdfText(julu_pdf[0])
 
 
 @pytest.fixture
@@ -68,9 +69,9 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def test_every_title_and_figure_is_in_the_text(julu_pdf):
-    pdf, data = julu_pdf
-    text = squash(pdftotext(pdf))
+def test_every_title_and_figure_is_in_the_text(julu_pdf, julu_text):
+    data = julu_pdf[1]
+    text = squash(julu_text())
     for table in data["tables"]:
         assert squash(table["title"]) in text, table["title"]
         for row in table["rows"]:
@@ -79,8 +80,8 @@ def test_every_title_and_figure_is_in_the_text(julu_pdf):
                     assert cell in text, (table["id"], cell)
 
 
-def test_chinese_extracts_as_chinese_not_kangxi_radicals(julu_pdf):
-    text = pdftotext(julu_pdf[0])
+def test_chinese_extracts_as_chinese_not_kangxi_radicals(julu_text):
+    text = julu_text()
     assert "一般公共服务支出" in text and "部门预算" in text
     assert not [c for c in text if "\u2e80" <= c <= "\u2fdf"]
 
@@ -111,39 +112,37 @@ def test_bookmarks_cover_parts_sections_and_tables(julu_pdf):
     assert sum(t.endswith("绩效目标表") for t in names) == 74  # 37 in each part
 
 
-def test_landscape_exactly_where_the_wide_tables_are(julu_pdf):
-    pdf = julu_pdf[0]
-    reader = PdfReader(str(pdf))
+def test_landscape_exactly_where_the_wide_tables_are(julu_pdf, julu_text):
+    reader = PdfReader(str(julu_pdf[0]))
     landscape, wide = set(), set()
     for i, page in enumerate(reader.pages, start=1):
         box = page.mediabox
         if box.width > box.height:
             landscape.add(i)
-        text = squash(pdftotext(pdf, i, i, layout=False))
+        text = squash(julu_text(i, i, layout=False))
         if "附属单位上缴收入" in text and "科目编码" in text or "采购物品名称" in text:
             wide.add(i)  # a page of 收入总表 (by function code) or of the 政府采购 table
     assert landscape and landscape == wide
     assert len(reader.pages) > 40
 
 
-def test_the_summary_table_of_34_rows_stays_on_its_page(julu_pdf):
+def test_the_summary_table_of_34_rows_stays_on_its_page(julu_text):
     """收支总表 under the part and section titles: all 34 rows on one page, as a clerk would lay it out."""
-    pages = [squash(pdftotext(julu_pdf[0], n, n, layout=False)) for n in range(4, 8)]
+    pages = [squash(julu_text(n, n, layout=False)) for n in range(4, 8)]
     first = next(n for n, text in enumerate(pages) if "部门预算收支总表" in text)
     assert "收入总计1841.44" in pages[first] and "一、一般公共服务支出" in pages[first]
 
 
-def test_metadata_and_toc_page_numbers(julu_pdf):
-    pdf = julu_pdf[0]
-    reader = PdfReader(str(pdf))
+def test_metadata_and_toc_page_numbers(julu_pdf, julu_text):
+    reader = PdfReader(str(julu_pdf[0]))
     assert reader.metadata.title == "中共巨鹿县委办公室2023年部门预算"
     assert reader.metadata.author == "中共巨鹿县委办公室"
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
-    toc = pdftotext(pdf, 2, 3)
+    toc = julu_text(2, 3)
     numbers = [int(n) for n in re.findall(r"部门预算收入总表\s*\.*\s*(\d+)", toc)]
     assert numbers, toc[:500]
     # the page the 目录 names really holds that table's title
-    assert "部门预算收入总表" in pdftotext(pdf, numbers[0], numbers[0])
+    assert "部门预算收入总表" in julu_text(numbers[0], numbers[0])
 
 
 def toc_links(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -160,20 +159,18 @@ def toc_links(reader: PdfReader) -> list[tuple[int, str, int]]:
     return links
 
 
-def test_every_toc_entry_is_a_link_to_the_page_its_number_names(julu_pdf):
-    pdf = julu_pdf[0]
-    reader = PdfReader(str(pdf))
-    doc, _ = prepare(SAMPLES / "julu-2023")
-    entries = doc.toc()
+def test_every_toc_entry_is_a_link_to_the_page_its_number_names(julu_pdf, julu_text, disclosure):
+    reader = PdfReader(str(julu_pdf[0]))
+    entries = disclosure("julu-2023").toc()
     links = toc_links(reader)
     assert [name for _, name, _ in links] == [entry.target for entry in entries]
     toc_pages = sorted({page for page, _, _ in links})
     assert toc_pages[0] == 2  # after the cover
-    text = pdftotext(pdf, toc_pages[0], toc_pages[-1])
+    text = julu_text(toc_pages[0], toc_pages[-1])
     printed = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)\s*$", text, flags=re.MULTILINE)]
     assert printed == [target for _, _, target in links]  # the number printed is where the link goes
     for entry, (_, _, target) in zip(entries, links):
-        assert squash(entry.text) in squash(pdftotext(pdf, target, target, layout=False)), (entry.text, target)
+        assert squash(entry.text) in squash(julu_text(target, target, layout=False)), (entry.text, target)
 
 
 def test_julu_is_laid_out_in_parallel(julu_pdf):
@@ -203,7 +200,7 @@ def pdf_facts(path: Path) -> dict:
              for n, page in enumerate(reader.pages) for a in page.get("/Annots") or []]
     return {
         "sizes": [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages],
-        "text": [pdftotext(path, n, n) for n in range(1, len(reader.pages) + 1)],
+        "text": pdf_pages(path),  # as pdftotext -f n -l n for each page n
         "outline": list(outline(reader.outline)),
         "dests": dests,
         "links": links,
@@ -218,11 +215,11 @@ def pixels(path: Path, out: Path) -> list[bytes]:
     return [page.read_bytes() for page in sorted(out.iterdir())]
 
 
-def test_parallel_way_gives_the_pages_of_one_process(tmp_path):
+def test_parallel_way_gives_the_pages_of_one_process(tmp_path, disclosure):
     """Part 1 of 巨鹿 up to its sixth performance table (a landscape table, a chart, forced breaks, a 目录 over
     parts laid out elsewhere): the parallel way and one process give the same pages, pixel for pixel, and the
     same outline, destinations, links and metadata. (test_same_input_same_bytes_and_variants: same bytes.)"""
-    doc, _ = prepare(SAMPLES / "julu-2023")
+    doc = disclosure("julu-2023")
     performance = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and b.kind == "performance"]
     html = render_html(dataclasses.replace(doc, blocks=doc.blocks[:performance[5] + 1]), media="print")
     fast, used = render_pdf(html, processes=2)
@@ -273,9 +270,6 @@ def test_no_chinese_font_is_a_clear_message(tiny, tmp_path):
     conf.write_text("<?xml version='1.0'?><!DOCTYPE fontconfig SYSTEM 'fonts.dtd'><fontconfig></fontconfig>")
     out = tmp_path / "out"
     env = {"FONTCONFIG_FILE": str(conf), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    import os
-    import sys
-
     env["PYTHONPATH"] = os.pathsep.join(sys.path)
     result = subprocess.run([sys.executable, "-m", "budgetgen", "render", str(tiny), "--out", str(out)],
                             capture_output=True, text=True, env=env, timeout=120)
@@ -284,9 +278,9 @@ def test_no_chinese_font_is_a_clear_message(tiny, tmp_path):
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_libxml2_reads_the_templates_as_weasyprint_does(tiny):
+def test_libxml2_reads_the_templates_as_weasyprint_does(tiny, disclosure):
     """The fast parser gives WeasyPrint's tree (whitespace between blocks aside), so the same PDF bytes."""
-    html = render_html(prepare(SAMPLES / "julu-2023")[0], media="print")
+    html = render_html(disclosure("julu-2023"), media="print")
 
     def shape(el):
         text = lambda t: (t or "").strip() or None  # noqa: E731
@@ -301,13 +295,13 @@ def test_libxml2_reads_the_templates_as_weasyprint_does(tiny):
 
 
 @pytest.mark.parametrize("sample", ["julu-2023", "wei-2021"])
-def test_speed_ups_give_weasyprints_own_bytes(sample):
+def test_speed_ups_give_weasyprints_own_bytes(sample, disclosure):
     """budgetgen's shortcuts through WeasyPrint — libxml2's parser, the lean user-agent stylesheet, cell layouts
     reused (pdf_cells) — change nothing: the first part of each sample up to its eighth performance table comes
     out of one process byte for byte as WeasyPrint makes it on its own."""
     from weasyprint import HTML
 
-    doc, _ = prepare(SAMPLES / sample)
+    doc = disclosure(sample)
     performance = [i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and b.kind == "performance"]
     html = render_html(dataclasses.replace(doc, blocks=doc.blocks[:performance[7] + 1]), media="print")
     reused = pdf_cells.STATS["reused"]

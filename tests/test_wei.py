@@ -7,21 +7,20 @@ from decimal import Decimal
 
 import pytest
 
-from render_util import SEEDS, rendered, row, table
+from render_util import SEEDS, row, table
 
 SEED = SEEDS / "004_74d00500ad72514a.txt"
 needs_seed = pytest.mark.skipif(not SEED.exists(), reason="需要 ../shared/seeds 中的魏县原件")
 
 
 @pytest.fixture(scope="module")
-def doc(tmp_path_factory):
-    return rendered("wei-2021", str(tmp_path_factory.mktemp("wei")))
+def doc(wei):
+    return wei.data
 
 
 @pytest.fixture(scope="module")
-def html(doc, tmp_path_factory):
-    out = next(p for p in tmp_path_factory.getbasetemp().rglob("wei-2021.html"))
-    return out.read_text(encoding="utf-8")
+def html(wei):
+    return wei.html
 
 
 def seed_projects() -> list[dict]:

@@ -3,10 +3,8 @@ openpyxl and compared figure by figure with the JSON output; merges equal the Ta
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,29 +18,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from budgetgen.build.grid import expand
-from budgetgen.cli import main
 from budgetgen.document import Banner, Column, Table
-from budgetgen.pipeline import prepare
 from budgetgen.writers.xlsx import sheet_names
-from render_util import ROOT, SAMPLES
+from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf
 
-SAMPLE_NAMES = ["julu-2023", "wei-2021"]
 NINE = [f"t{i}" for i in range(1, 10)]
 MONEY = re.compile(r"-?\d+\.\d\d")
+fixed_dates = pytest.mark.skipif(bool(os.environ.get("SOURCE_DATE_EPOCH")),
+                                 reason="SOURCE_DATE_EPOCH changes the fixed dates")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> dict[str, dict]:
-    out = tmp_path_factory.mktemp("xlsx")
-    result = {}
-    for name in SAMPLE_NAMES:
-        assert main(["render", str(SAMPLES / name), "--format", "xlsx,json", "--out", str(out)]) == 0
-        path = out / f"{name}.xlsx"
-        data = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
-        doc, _ = prepare(SAMPLES / name)
-        tables = [t for t in data["tables"] if t["kind"] in NINE]
-        result[name] = {"path": path, "wb": openpyxl.load_workbook(path), "json": tables, "doc": doc,
-                        "tables": {t.id: t for t in doc.tables()}}
+def rendered(render_samples) -> dict[str, dict]:
+    """Each sample rendered once through the command line to xlsx and json; "json": the nine tables' JSON."""
+    result = render_samples("xlsx")
+    for r in result.values():
+        r.update(wb=openpyxl.load_workbook(r["path"]), json=[t for t in r["json"]["tables"] if t["kind"] in NINE],
+                 tables={t.id: t for t in r["doc"].tables()})
     return result
 
 
@@ -96,6 +88,7 @@ def test_sheet_names_stay_short_unique_and_clean():
     assert names[3].endswith("(2)")
 
 
+@fixed_dates
 def test_properties_are_fixed(rendered):
     r = rendered["julu-2023"]
     props = r["wb"].properties
@@ -114,9 +107,8 @@ def _render_in_subprocess(out: Path, seed: str) -> bytes:
     return (out / "julu-2023.xlsx").read_bytes()
 
 
+@fixed_dates
 def test_two_renders_are_byte_identical(rendered, tmp_path):
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        pytest.skip("SOURCE_DATE_EPOCH changes the fixed dates")
     first = _render_in_subprocess(tmp_path / "a", "1")
     second = _render_in_subprocess(tmp_path / "b", "2")
     assert first == second
@@ -317,22 +309,7 @@ def test_empty_table_note(rendered):
 
 
 def test_libreoffice_converts_it_without_hashes(rendered, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice not installed")
-    path = rendered["julu-2023"]["path"]
-    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                             "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                            capture_output=True, text=True, timeout=300)
-    pdf = tmp_path / "julu-2023.pdf"
-    if not pdf.exists():
-        if "could not be loaded" in result.stderr + result.stdout:
-            pytest.skip("LibreOffice without Calc (libreoffice-calc-nogui)")
-        pytest.fail(result.stderr + result.stdout)
-    if shutil.which("pdftotext") is None:
-        return
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = libreoffice_pdf([rendered["julu-2023"]["path"]], tmp_path, layout=True, timeout=300)["julu-2023"]
     assert "###" not in text  # no column too narrow for its figures
     assert "1841.44" in text and "部门预算收入总表" in text and "2013101" in text
     assert text.count("\f") >= 18  # one page (at least) per sheet
