@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("init", help="新建一个部门目录（带注释的示例数据，可直接通过检查）")
     i.add_argument("path", type=Path, metavar="目录", help="新部门目录（不存在或为空）")
-    i.add_argument("--year", type=int, default=None, metavar="年度", help="预算年度（默认已有科目表的最新年度）")
+    i.add_argument("--year", type=int, default=None, metavar="年度", help="预算年度（默认：下半年为明年，上半年为今年）")
     i.add_argument("--code", default="101", metavar="编码", help="部门编码（默认 101）")
     i.add_argument("--name", default="某某部门", metavar="名称", help="部门名称")
 
@@ -222,17 +222,28 @@ def cmd_init(args) -> int:
     from .pipeline import validate
     from .scaffold import ScaffoldError, init
 
-    year = args.year or catalog.available_years()[-1]
+    year = args.year or _budget_year_now(catalog.available_years())
     try:
         files = init(args.path, year, args.code, args.name)
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     for path in files:
         print(f"已创建 {path}")
+    if not args.year:
+        print(f"预算年度：{year}（如不对，请改 department.yaml 中的 budget_year，或用 --year 重新创建）")
     _, findings = validate(args.path)
     _print_findings(findings)
     print(f"下一步：修改 {args.path} 中的数据，然后运行 budgetgen validate {args.path}")
     return 1 if any(f.severity is Severity.error for f in findings) else 0
+
+
+def _budget_year_now(years: list[int]) -> int:
+    """The year a clerk is most likely preparing: next year's budget from July on (budgets are drawn up in the
+    second half of the year before), within the years budgetgen has lists for."""
+    import datetime
+
+    today = datetime.date.today()
+    return max(years[0], min(today.year + (today.month >= 7), years[-1]))
 
 
 def cmd_new_year(args) -> int:

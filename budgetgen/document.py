@@ -112,6 +112,7 @@ class Disclosure:
     year: int
     blocks: list[Block]
     source_name: str = ""
+    kind: str = "部门预算"  # or 单位预算: a unit's own disclosure (cover, subtitle, properties)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

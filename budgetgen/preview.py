@@ -87,8 +87,7 @@ def inject_reload_script(page: str, version: str) -> str:
     return page[:at] + script + page[at:]
 
 
-def findings_page(findings: list[Finding], source: str) -> str:
-    """Every finding (file:line, message, fix), HTML-escaped, errors first in file order."""
+def _finding_items(findings: list[Finding]) -> str:
     items = []
     for f in findings:
         parts = [f'<span class="sev-{_escape(f.severity.value)}">{_escape(f.severity.value)}</span>']
@@ -100,12 +99,35 @@ def findings_page(findings: list[Finding], source: str) -> str:
         if f.fix:
             parts.append(f'<br><span class="fix">建议：{_escape(f.fix)}</span>')
         items.append(f"<li>{''.join(parts)}</li>")
-    body = f"<ol>\n{chr(10).join(items)}\n</ol>" if items else "<p>数据无法使用，但没有给出具体原因。</p>"
+    return f"<ol>\n{chr(10).join(items)}\n</ol>"
+
+
+def findings_page(findings: list[Finding], source: str) -> str:
+    """Every finding (file:line, message, fix), HTML-escaped, errors first in file order."""
+    body = _finding_items(findings) if findings else "<p>数据无法使用，但没有给出具体原因。</p>"
     return _ERROR_PAGE % {
         "title": _escape(f"{source}：数据有错误（{summary(findings)}）"),
         "hint": "公开文件暂不能生成。请按下面的提示修改 YAML 文件；保存后本页会自动刷新。",
         "body": body,
     }
+
+
+_NOTICE_STYLE = ("margin:0 0 1em;padding:.6em 1em;border:2px solid #a05a00;background:#fff8e6;"
+                 "font:14px/1.5 sans-serif;color:#333")
+
+
+def inject_warnings(page: str, findings: list[Finding]) -> str:
+    """The preview page with its warnings (the stand-in catalog year among them) in a box at the top.
+
+    Only the preview shows it: the rendered files stay as published.
+    """
+    if not findings:
+        return page
+    box = (f'<aside class="preview-warnings" style="{_NOTICE_STYLE}"><strong>预览提示：{len(findings)} 个警告'
+           f"（正式文件中不显示）</strong>{_finding_items(findings)}</aside>")
+    at = page.lower().find("<body")
+    end = page.find(">", at) + 1 if at >= 0 else 0
+    return page[:end] + box + page[end:]
 
 
 def failure_page(message: str, source: str) -> str:
@@ -119,9 +141,12 @@ def failure_page(message: str, source: str) -> str:
 def _watched_files(path: Path, templates: Path | None) -> list[Path]:
     from .model.loader import yaml_files
 
+    from .model.additions import catalog_files
+
     files: list[Path] = []
     if path.exists():
         files.extend(yaml_files(path))
+        files.extend(f for f in catalog_files(path) if f not in files)
     if templates is not None and templates.is_dir():
         files.extend(p for p in templates.rglob("*") if p.is_file()
                      and not any(part.startswith(".") for part in p.relative_to(templates).parts))
@@ -352,7 +377,7 @@ class PreviewServer:
         stamp = time.strftime("%H:%M:%S")
         try:
             doc, findings = prepare(self.path, self.templates)
-            page = render_html(doc, self.templates)
+            page = inject_warnings(render_html(doc, self.templates), findings)
         except InputError as exc:
             self.log(f"[{stamp}] {self.source}：数据有错误（{summary(exc.findings)}），浏览器中列出了全部问题：")
             for f in exc.findings:
@@ -426,4 +451,4 @@ def serve(path: Path, host: str = "127.0.0.1", port: int = 8000, templates: Path
         server.stop()
 
 
-__all__ = ["PreviewServer", "serve", "inject_reload_script", "findings_page", "describe_failure"]
+__all__ = ["PreviewServer", "serve", "inject_reload_script", "inject_warnings", "findings_page", "describe_failure"]

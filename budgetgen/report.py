@@ -22,6 +22,10 @@ HEADLINES = [
     ("placeholder", "残留模板占位文字"),
     ("percent-over-100", "百分比超过 100%"),
     ("missing-last-year", "缺少上年预算数据"),
+    ("catalog-fallback", "当年科目表暂缺，按最近年度科目表检查"),
+    ("catalog-provisional", "当年科目尚未正式公布（暂定科目表）"),
+    ("unknown-function-code", "功能分类科目不在 budgetgen 科目表中"),
+    ("amount-looks-like-yuan", "金额疑似按元填写（文件为万元）"),
 ]
 FIGURES = [("total", "支出合计"), ("basic", "基本支出"), ("project", "项目支出"), ("sangong", "“三公”经费"),
            ("running", "机关运行经费")]

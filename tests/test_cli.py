@@ -44,7 +44,7 @@ def test_unknown_function_code_names_file_line_and_code(broken):
     line = next(i for i, l in enumerate(target.read_text(encoding="utf-8").splitlines(), 1) if "2013185" in l)
     message = next(l for l in result.stderr.splitlines() if "2013185" in l)
     assert f"01-保密机要局专项经费.yaml:{line}:" in message
-    assert "功能分类科目编码 2013185 在 2023 年科目表中不存在" in message
+    assert "功能分类科目 2013185 不在 budgetgen 的 2023 年科目表中" in message
     assert "2013105" in message  # the nearest code is suggested
 
 

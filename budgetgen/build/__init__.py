@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import catalog as catalogs
 from ..document import Banner, Block, Cell, Chart, Heading, Row, Table
 from ..fmt import cn_ordinal
-from ..model.budget import Budget, Level, Source, Unit
+from ..model.budget import Budget, DocumentKind, Level, Reasons, Source, Unit
 from .figures import compute
 from .grid import H, header
 from .ledger import ZERO, Ledger, facts_of
@@ -16,26 +16,45 @@ from .notes import ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .tables import INCOME_ROWS, Scope, nine_tables
 
-GOV_SHORT = {Level.county: "我县", Level.city: "我市", Level.province: "我省"}
+GOV_SHORT = {Level.county: "我县", Level.district: "我区", Level.city: "我市", Level.province: "我省"}
+
+
+def gov_short(budget: Budget) -> str:
+    """How the notes name the government: 我县, 我区 …; a township is 我乡 or 我镇 as its name says."""
+    if budget.level is Level.township:
+        name = budget.department.name
+        return "我乡" if "乡" in name and "镇" not in name else "我镇"
+    return GOV_SHORT[budget.level]
 
 
 def build(budget: Budget, templates: Path | None = None):
-    """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit."""
+    """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit; or, for a
+    单位预算, the one unit's own tables and notes."""
     from ..document import Disclosure
 
-    catalog = catalogs.for_year(budget.budget_year)
+    catalog = catalogs.for_budget(budget)
     env = environment("notes", templates)
     ledger = Ledger(facts_of(budget))
     dept = budget.department
-    blocks: list[Block] = [Heading("第一部分 部门预算", 1, id="part1")]
-    scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}")
+    unit_word = budget.department.options.table_unit
+    if dept.options.document is DocumentKind.unit:
+        unit = budget.units[0]
+        scope = Scope(ledger, unit.code, unit.name, "单位", budget.budget_year, catalog, f"u{unit.code}", unit_word)
+        blocks: list[Block] = [Heading("单位预算公开表", 2, id=f"{scope.id}-tables")]
+        blocks.extend(nine_tables(scope))
+        blocks.extend(_notes(budget, scope, [unit], env, catalog))
+        return Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
+                          department_name=unit.name, year=budget.budget_year, blocks=blocks,
+                          source_name=budget.source_name, kind=DocumentKind.unit.value)
+    blocks = [Heading("第一部分 部门预算", 1, id="part1")]
+    scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}", unit_word)
     blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
     blocks.extend(nine_tables(scope))
     blocks.extend(_notes(budget, scope, budget.units, env, catalog))
     blocks.append(Heading("第二部分 部门所属单位预算", 1, id="part2"))
     for i, unit in enumerate(budget.units, start=1):
         uscope = Scope(ledger.for_unit(unit.code), unit.code, unit.name, "单位", budget.budget_year, catalog,
-                       f"u{unit.code}")
+                       f"u{unit.code}", unit_word)
         blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
         blocks.extend(nine_tables(uscope))
         blocks.extend(_notes(budget, uscope, [unit], env, catalog))
@@ -44,16 +63,26 @@ def build(budget: Budget, templates: Path | None = None):
                       source_name=budget.source_name)
 
 
+def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:
+    """The reasons worded for a scope: a unit's own; the department's for the department (or its only unit)."""
+    if len(units) == 1 and units[0].reasons is not None:
+        return units[0].reasons
+    if len(units) == len(budget.units):
+        return budget.department.reasons
+    return Reasons()
+
+
 def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:
     dept = budget.department
     is_dept = scope.word == "部门"
     unit = units[0]
     text = ScopeText(
         name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
-        gov=budget.level.value, gov_short=GOV_SHORT[budget.level],
+        gov=budget.level.value, gov_short=gov_short(budget),
         duties_intro="" if is_dept else unit.duties_intro,
         duties=dept.duties if is_dept or unit.duties is None else unit.duties,
-        structure=dept.structure if is_dept else "", performance=dept.performance, reasons=dept.reasons,
+        structure=dept.structure if is_dept else "", performance=dept.performance,
+        reasons=reasons_of(budget, units),
         other_matters=dept.other_matters,
     )
     figures = compute(budget, scope.ledger, units, catalog)

@@ -99,19 +99,18 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
                        + (a.other_value or ZERO) for a in assets) if assets else ZERO
     planned = sum((a.planned_purchase for a in assets), ZERO)
 
-    last = budget.department.last_year
+    last = last_year_of(budget, units)
     figures = Figures(
         year=budget.budget_year, income_total=current.total(),
         income_by_source={"general": general, "fund": fund, "state_capital": state, "special_account": special,
                           "other": other},
         carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
         personnel=personnel, public=basic - personnel, project=project, other_kinds=other_kinds, projects=projects,
-        running=running_ledger.total(), running_uses=[(catalog.economic_name(c), a) for c, a in uses],
+        running=running_ledger.total(), running_uses=[(catalog.economic.get(c, c), a) for c, a in uses],  # unknown codes: checks only
         sangong=sangong, procurement=procurement, assets_total=assets_total, assets_planned=planned,
         last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),
     )
-    # Comparisons are made at department level only: last year's figures are the department's.
-    if last is not None and len(units) == len(budget.units):
+    if last is not None:
         figures.changes = {
             "total": Change(figures.spending_total, last.basic_total() + last.project),
             "basic": Change(basic, last.basic_total()),
@@ -128,9 +127,30 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
     return figures
 
 
+def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
+    """Last year's figures of a scope: a unit's own; the department's, or else the sum of every unit's."""
+    if len(units) == 1 and units[0].last_year is not None:
+        return units[0].last_year
+    if len(units) != len(budget.units):
+        return None  # a unit of a multi-unit department that gave no figures of its own
+    if budget.department.last_year is not None:
+        return budget.department.last_year
+    given = [u.last_year for u in units]
+    if not given or any(g is None for g in given):
+        return None
+    split = all(g.personnel is not None for g in given)
+    sangong = [g.sangong for g in given if g.sangong is not None]
+    total = (lambda attr, items: sum((getattr(g, attr) for g in items), ZERO))
+    return LastYear.model_construct(
+        year=given[0].year, project=total("project", given),
+        personnel=total("personnel", given) if split else None, public=total("public", given) if split else None,
+        basic=None if split else sum((g.basic_total() for g in given), ZERO),
+        sangong=SanGong.model_construct(**{k: total(k, sangong) for k in SanGong.money}) if sangong else None)
+
+
 def department_figures(budget: Budget, ledger: Ledger | None = None) -> Figures:
     """The whole department's figures, with the year's catalog; `ledger` when the caller has built it already."""
-    return compute(budget, ledger or Ledger(facts_of(budget)), budget.units, catalogs.for_year(budget.budget_year))
+    return compute(budget, ledger or Ledger(facts_of(budget)), budget.units, catalogs.for_budget(budget))
 
 
 def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change]:

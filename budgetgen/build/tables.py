@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..catalog import Catalog
 from ..document import Banner, Cell, Row, Table
-from ..fmt import cn_ordinal
-from ..model.budget import Source
+from ..fmt import CENT, cn_ordinal
+from ..model.budget import AmountUnit, Source
 from .grid import H, classification_rows, header, number
 from .ledger import PROJECT, ZERO, Fact, Ledger
 
@@ -55,15 +55,67 @@ class Scope:
     year: int
     catalog: Catalog
     id: str
+    unit: AmountUnit = AmountUnit.wan  # the unit the tables print in (facts are in 万元)
 
     def banner(self, year: bool = True) -> Banner:
-        return Banner(self.code, self.name, self.year if year else None)
+        return Banner(self.code, self.name, self.year if year else None, unit_label=f"单位：{self.unit.value}")
 
     def table(self, key: str, title: str, tree: list[H], rows: list[Row], empty_note: str | None = None,
               landscape: bool = False, colnums: bool = True) -> Table:
         head, columns = header(tree, colnums)
+        rows = in_unit(rows, self.unit.per_wan)
+        note = rounding_note(rows)
         return Table(id=f"{self.id}-{key}", title=f"{self.word}{title}", banner=self.banner(), columns=columns,
-                     header=head, rows=rows, empty_note=empty_note, landscape=landscape, kind=key)
+                     header=head, rows=rows, empty_note=empty_note, landscape=landscape, kind=key,
+                     notes=[note] if note else [])
+
+
+def in_unit(rows: list[Row], per_wan: Decimal) -> list[Row]:
+    """Rows with every amount in the printed unit (exact: 万元 × 10⁴ for 元)."""
+    if per_wan == 1:
+        return rows
+    return [Row([replace(c, value=c.value * per_wan) if c.kind in MONEY and isinstance(c.value, Decimal) else c
+                 for c in row.cells], row.level, row.header) for row in rows]
+
+
+MONEY = ("amount", "number")
+ROUNDED = "注：表中金额按四舍五入列示，部分合计数与各分项之和存在尾差。"
+MAY_BE_ROUNDED = "注：表中金额按四舍五入列示，合计数与各分项之和可能存在尾差。"
+
+
+def _printed(value) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP) if isinstance(value, Decimal) else ZERO
+
+
+def rounding_note(rows: list[Row]) -> str | None:
+    """The 尾差 note, where figures finer than the printed cent make printed parts and totals disagree.
+
+    Each printed figure is rounded from its own exact value (half up). Tables of 类/款/项 rows are checked
+    parent against children, column by column; the fixed-row tables (收支总表 …) get the cautious wording as
+    soon as any figure was rounded.
+    """
+    amounts = [(i, j, c.value) for i, row in enumerate(rows) for j, c in enumerate(row.cells)
+               if c.kind in MONEY and isinstance(c.value, Decimal)]
+    if all(_printed(v) == v for _, _, v in amounts):
+        return None
+    if not any(c.kind == "code" for c in rows[0].cells):  # not a 类/款/项 table
+        return MAY_BE_ROUNDED
+    for i, row in enumerate(rows):
+        if row.level > 3:
+            continue
+        children = []
+        for below in rows[i + 1:]:
+            if below.level <= row.level:
+                break
+            if below.level == row.level + 1:
+                children.append(below)
+        if not children:
+            continue
+        for j, cell in enumerate(row.cells):
+            if cell.kind in MONEY and isinstance(cell.value, Decimal):
+                if _printed(cell.value) != sum((_printed(ch.cells[j].value) for ch in children), ZERO):
+                    return ROUNDED
+    return None
 
 
 def t1_summary(s: Scope) -> Table:

@@ -5,16 +5,22 @@ Errors stop a render; warnings are reported (domain.md §7, §8: the mistakes th
 
 from __future__ import annotations
 
-from ..errors import Finding, Severity
+from ..errors import Finding
 from ..model.budget import Budget
+from .amounts import check_amounts
 from .codes import check_codes
 from .performance import check_performance
 from .texts import check_texts
 
 
 def check(budget: Budget) -> list[Finding]:
-    """All findings about a budget; errors mean it cannot be rendered."""
-    findings = check_codes(budget)
-    if any(f.severity is Severity.error for f in findings):
-        return findings  # the meaning checks compute figures, which needs valid codes
+    """All findings about a budget, at once; errors mean it cannot be rendered.
+
+    Unknown codes do not stop the meaning checks (they sum amounts, whatever their codes); only a project whose
+    unit cannot be found does, since its money belongs nowhere.
+    """
+    findings = check_codes(budget) + check_amounts(budget)
+    units = {u.code for u in budget.units}
+    if any(p.unit is not None and p.unit not in units for p in budget.projects):
+        return findings
     return findings + check_performance(budget) + check_texts(budget)

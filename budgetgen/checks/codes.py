@@ -6,42 +6,90 @@ from collections import Counter
 
 from .. import catalog as catalogs
 from ..errors import Finding
-from ..model.budget import Budget, Line, Project, Strict
+from ..model.budget import Budget, Line, Project, Source, Strict
 from ..model.loader import Loc
 from .base import E, W, at as _at
 
 
+FUND_OF_SOURCE = {Source.fund: "政府性基金预算", Source.state_capital: "国有资本经营预算"}
+
+
+def check_year(budget: Budget) -> list[Finding]:
+    """The budget year against the lists budgetgen has: before the first is an error, a stand-in list a warning."""
+    years = catalogs.available_years()
+    year = budget.budget_year
+    if year < years[0]:
+        return [_year_finding(budget, E, f"budgetgen 的科目表从 {years[0]} 年起，没有 {year} 年的科目表",
+                              f"确认 budget_year 是否写错；以下科目暂按 {years[0]} 年科目表检查", "unknown-year")]
+    cat = catalogs.for_year(year)
+    if cat.year != year:
+        return [_year_finding(budget, W, f"budgetgen 还没有 {year} 年的科目表，暂按 {cat.label()}检查和生成",
+                              "当年科目有调整时，在 科目补充.yaml 中补充，或更新 budgetgen 后再生成正式文件",
+                              "catalog-fallback")]
+    if cat.provisional:
+        return [_year_finding(budget, W, f"{year} 年政府收支分类科目尚未正式公布，budgetgen 暂按最近一年的科目表"
+                                         "检查和生成（暂定）", "正式科目公布后请更新 budgetgen 并重新生成",
+                              "catalog-provisional")]
+    return []
+
+
+def _year_finding(budget: Budget, severity, message: str, fix: str, code: str) -> Finding:
+    loc = budget.department._at
+    if loc is None:
+        return Finding(severity, message, fix=fix, code=code)
+    return Loc(loc.smap, ()).finding(severity, message, "budget_year", fix, code)
+
+
+def check_additions(budget: Budget, cat: catalogs.Catalog) -> list[Finding]:
+    """Codes a 科目补充.yaml adds: each needs its parent; one the official list names otherwise is a warning."""
+    official = catalogs.for_year(max(budget.budget_year, catalogs.FIRST_YEAR))
+    findings = []
+    for a in budget.additions:
+        listed = (official.function if a.kind == "function" else official.economic).get(a.code)
+        known = cat.function if a.kind == "function" else cat.economic
+
+        def here(severity, message, fix="", code=""):
+            return Finding(severity, message, a.file, a.line, a.column, f"{a.kind}.{a.code}", fix, code)
+
+        if listed == a.name:
+            findings.append(here(W, f"科目 {a.code} {a.name} 已在 {official.label()}中，无需补充", "删除这一行",
+                                 "catalog-addition-known"))
+        elif listed is not None:
+            findings.append(here(W, f"科目 {a.code} 在 {official.label()}中名为“{listed}”，补充文件写作“{a.name}”，"
+                                    f"各表按补充文件的“{a.name}”列示", f"如无特别需要，删除这一行以使用“{listed}”",
+                                 "catalog-addition-renames"))
+        if len(a.code) > 3 and a.code[:-2] not in known:
+            findings.append(here(E, f"补充的科目 {a.code} 缺少上级科目 {a.code[:-2]}",
+                                 f"同时补充 {a.code[:-2]}（名称按当年科目表）", "catalog-addition-parent"))
+    return findings
+
+
 def check_codes(budget: Budget) -> list[Finding]:
     """Findings about codes and references; errors here mean the budget cannot be built."""
-    years = "、".join(str(y) for y in catalogs.available_years())
-    try:
-        cat = catalogs.for_year(budget.budget_year)
-    except catalogs.UnknownYear:
-        return [_at(budget.department, E, f"没有 {budget.budget_year} 年或更早年度的科目表（已有：{years}）",
-                    fix="确认 budget_year 是否写错", code="unknown-year")]
-    findings: list[Finding] = []
-    if cat.year != budget.budget_year:
-        message = f"budgetgen 还没有 {budget.budget_year} 年的科目表，暂按 {cat.year} 年科目表检查和生成"
-        fix = "如当年科目有调整，请更新 budgetgen 后再生成正式文件"
-        loc = budget.department._at
-        findings.append(Loc(loc.smap, ()).finding(W, message, "budget_year", fix, "catalog-fallback") if loc
-                        else Finding(W, message, fix=fix, code="catalog-fallback"))
+    findings: list[Finding] = check_year(budget)
+    cat = catalogs.for_budget(budget)
+    findings += check_additions(budget, cat)
     class_codes = {code for code, _ in cat.classes if code}
 
-    def function_code(owner: Strict, code: str | None, field: str = "function") -> None:
+    def add_line(kind: str, code: str) -> str:
+        return f"在部门目录（或全县的上级目录）的 科目补充.yaml 中加一行补充：{kind}: \"{code}\": 科目名称"
+
+    def function_code(owner: Strict, code: str | None, field: str = "function", source: Source = Source.general
+                      ) -> None:
         if code is None:
             findings.append(_at(owner, E, "缺少功能分类科目 function", field, "填写 7 位项级科目编码，如 2013101",
                                 "missing-function"))
             return
         if code not in cat.function:
-            near = cat.nearest_function(code)
-            fix = f"是否为 {'、'.join(f'{c} {cat.function[c]}' for c in near)}？" if near else "查阅当年政府收支分类科目"
-            parent = next((code[:n] for n in (5, 3) if code[:n] not in cat.function), None)
-            why = f"（其上级科目 {parent} 也不存在）" if parent else ""
-            findings.append(_at(owner, E, f"功能分类科目编码 {code} 在 {cat.year} 年科目表中不存在{why}", field, fix,
+            near = cat.nearest_function(code, FUND_OF_SOURCE.get(source, catalogs.GENERAL))
+            hint = f"是否为 {'、'.join(f'{c} {cat.function[c]}' for c in near)}？" if near else ""
+            parent = next((code[:n] for n in (3, 5) if code[:n] not in cat.function), None)
+            why = f"（其上级科目 {parent} 也不在其中）" if parent else ""
+            findings.append(_at(owner, E, f"功能分类科目 {code} 不在 budgetgen 的 {cat.label()}中{why}", field,
+                                "；".join(filter(None, [hint, "如确为当年科目，" + add_line("function", code)])),
                                 "unknown-function-code"))
         elif code[:3] not in class_codes:
-            findings.append(_at(owner, E, f"科目 {code} 所属的类 {code[:3]} 不在 {cat.year} 年收支总表的类级科目中", field,
+            findings.append(_at(owner, E, f"科目 {code} 所属的类 {code[:3]} 不在 {cat.label()}的类级科目中", field,
                                 code="class-not-listed"))
 
     def economic_code(owner: Strict, code: str | None, required: bool) -> None:
@@ -52,8 +100,9 @@ def check_codes(budget: Budget) -> list[Finding]:
             return
         if code not in cat.economic:
             near = cat.nearest_economic(code)
-            fix = f"是否为 {'、'.join(f'{c} {cat.economic[c]}' for c in near)}？" if near else "查阅部门预算支出经济分类科目"
-            findings.append(_at(owner, E, f"经济分类科目编码 {code} 在 {cat.year} 年科目表中不存在", "economic", fix,
+            hint = f"是否为 {'、'.join(f'{c} {cat.economic[c]}' for c in near)}？" if near else ""
+            findings.append(_at(owner, E, f"经济分类科目 {code} 不在 budgetgen 的 {cat.label()}中", "economic",
+                                "；".join(filter(None, [hint, "如确为当年科目，" + add_line("economic", code)])),
                                 "unknown-economic-code"))
 
     dept = budget.department
@@ -61,11 +110,11 @@ def check_codes(budget: Budget) -> list[Finding]:
     for unit in budget.units:
         if unit_codes[unit.code] > 1:
             findings.append(_at(unit, E, f"单位编码 {unit.code} 重复", "code", code="duplicate-unit"))
-        if not unit.code.startswith(dept.code):
+        if not unit.code.startswith(dept.code) and not budget.partial:
             findings.append(_at(unit, W, f"单位编码 {unit.code} 不以部门编码 {dept.code} 开头", "code",
                                 code="unit-not-under-department"))
         for line in unit.basic:
-            function_code(line, line.function)
+            function_code(line, line.function, source=line.source)
             economic_code(line, line.economic, required=True)
 
     names = Counter((p.unit or "", p.name) for p in budget.projects)
@@ -74,7 +123,7 @@ def check_codes(budget: Budget) -> list[Finding]:
         if project.unit is None and len(budget.units) > 1:
             findings.append(_at(project, E, "部门有多个单位，项目须写明所属单位 unit", "unit",
                                 "填写单位编码：" + "、".join(unit_codes), "missing-unit"))
-        elif project.unit is not None and project.unit not in unit_codes:
+        elif project.unit is not None and project.unit not in unit_codes and not budget.partial:
             findings.append(_at(project, E, f"所属单位 {project.unit} 不存在", "unit",
                                 "可用单位编码：" + "、".join(unit_codes), "unknown-unit"))
         if names[(project.unit or "", project.name)] > 1:
@@ -94,7 +143,7 @@ def check_codes(budget: Budget) -> list[Finding]:
 
 def _project_lines(project: Project, function_code, economic_code) -> None:
     if project.amounts is None:
-        function_code(project, project.function)
+        function_code(project, project.function, source=project.source)
         economic_code(project, project.economic, required=False)
         return
     for line in project.amounts:
@@ -102,5 +151,6 @@ def _project_lines(project: Project, function_code, economic_code) -> None:
         if line.function is None and project.function is None:
             function_code(project, None)
         else:
-            function_code(owner if line.function else project, line.function or project.function)
+            function_code(owner if line.function else project, line.function or project.function,
+                          source=line.source)
         economic_code(owner, line.economic, required=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
@@ -24,7 +24,8 @@ def _number_schema(what: str) -> WithJsonSchema:
                                      {"type": "string", "pattern": r"^\+?[0-9]*\.?[0-9]+$"}], "description": what})
 
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2), _number_schema("金额（万元，最多两位小数）")]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2),
+                   _number_schema("金额（万元；顶层写 amount_unit: 元 时为元），最多两位小数")]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2), _number_schema("累计支出进度（%）")]
 Quantity = Annotated[Decimal, Field(ge=0), _number_schema("数量")]
 Text = Annotated[str, Field(min_length=1)]
@@ -64,9 +65,28 @@ class Nature(str, Enum):
 
 
 class Level(str, Enum):
+    township = "乡镇级"
     county = "县级"
+    district = "区级"
     city = "市级"
     province = "省级"
+
+
+class AmountUnit(str, Enum):
+    """The unit of the figures a department types, or of the figures a table prints."""
+
+    yuan = "元"
+    wan = "万元"
+
+    @property
+    def per_wan(self) -> Decimal:
+        """How many of this unit make one 万元."""
+        return Decimal(10000) if self is AmountUnit.yuan else Decimal(1)
+
+
+class DocumentKind(str, Enum):
+    department = "部门预算"  # the department (part 1) and each of its units (part 2)
+    unit = "单位预算"  # one unit's own disclosure (a folder with one unit)
 
 
 class PerformanceLayout(str, Enum):
@@ -84,6 +104,8 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, use_enum_values=False)
     # Where this object stands in its YAML file, set by the loader; used by findings.
     _at: Any = PrivateAttr(default=None)
+    # Fields holding money (Amount): converted to 万元 when the department types 元 (model.amounts).
+    money: ClassVar[tuple[str, ...]] = ()
 
 
 class Line(Strict):
@@ -94,6 +116,8 @@ class Line(Strict):
     amount: Amount
     source: Source = Field(Source.general, description="资金来源，默认一般公共预算")
     carryover: bool = Field(False, description="是否为上年结转资金")
+
+    money: ClassVar[tuple[str, ...]] = ("amount",)
 
 
 class BasicLine(Line):
@@ -129,6 +153,8 @@ class Project(Strict):
     goals: list[Text] = Field(default_factory=list, description="绩效目标（逐条）")
     indicators: list[Indicator] = Field(default_factory=list, description="绩效指标表各行")
 
+    money: ClassVar[tuple[str, ...]] = ("amount",)
+
     @model_validator(mode="after")
     def _one_way_to_give_money(self) -> Project:
         if (self.amount is None) == (self.amounts is None):
@@ -163,6 +189,8 @@ class Procurement(Strict):
     carryover: bool = False
     sme_reserved: Amount | None = Field(None, description="预留中小微企业份额（万元）")
 
+    money: ClassVar[tuple[str, ...]] = ("unit_price", "amount", "sme_reserved")
+
 
 class Assets(Strict):
     """Fixed assets held at the end of last year (单位固定资产占用情况)."""
@@ -178,20 +206,8 @@ class Assets(Strict):
     other_value: Amount | None = Field(None, description="其他固定资产（万元）")
     planned_purchase: Amount = Field(Decimal("0"), description="本年度拟购置固定资产总额（万元）")
 
-
-class Unit(Strict):
-    """A budget unit (预算单位) of the department."""
-
-    code: UnitCode
-    name: Text
-    nature: Nature = Field(description="单位性质：行政、事业、参公")
-    rank: str = Field("", description="单位规格，如正科级")
-    funding: str = Field("财政拨款", description="经费保障形式")
-    duties_intro: str = Field("", description="单位职责前的引语")
-    duties: list[Text] | None = Field(None, description="单位职责；省略时沿用部门职责")
-    basic: list[BasicLine] = Field(default_factory=list, description="基本支出等非项目支出明细")
-    procurement: list[Procurement] = Field(default_factory=list)
-    assets: Assets | None = None
+    money: ClassVar[tuple[str, ...]] = ("buildings_value", "office_value", "vehicles_value", "equipment_value",
+                                        "other_value", "planned_purchase")
 
 
 class Item(Strict):
@@ -216,6 +232,8 @@ class SanGong(Strict):
     vehicle_operation: Amount = Decimal("0")
     reception: Amount = Decimal("0")
 
+    money: ClassVar[tuple[str, ...]] = ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
+
 
 class LastYear(Strict):
     """Last year's approved budget, for the comparison (比上年增减情况)."""
@@ -226,6 +244,8 @@ class LastYear(Strict):
     basic: Amount | None = Field(None, description="上年基本支出（未分人员、公用时填写）")
     project: Amount = Field(description="上年项目支出")
     sangong: SanGong | None = None
+
+    money: ClassVar[tuple[str, ...]] = ("personnel", "public", "basic", "project")
 
     @model_validator(mode="after")
     def _basic_once(self) -> LastYear:
@@ -251,9 +271,29 @@ class Reasons(Strict):
     sangong: str = ""
 
 
+class Unit(Strict):
+    """A budget unit (预算单位) of the department."""
+
+    code: UnitCode
+    name: Text
+    nature: Nature = Field(description="单位性质：行政、事业、参公")
+    rank: str = Field("", description="单位规格，如正科级")
+    funding: str = Field("财政拨款", description="经费保障形式")
+    duties_intro: str = Field("", description="单位职责前的引语")
+    duties: list[Text] | None = Field(None, description="单位职责；省略时沿用部门职责")
+    basic: list[BasicLine] = Field(default_factory=list, description="基本支出等非项目支出明细")
+    procurement: list[Procurement] = Field(default_factory=list)
+    assets: Assets | None = None
+    last_year: LastYear | None = Field(None, description="本单位上年预算数（多单位部门逐单位填写，用于单位的比上年增减说明）")
+    reasons: Reasons | None = Field(None, description="本单位比上年增减的原因；省略时沿用部门的说明")
+
+
 class Options(Strict):
     performance_layout: PerformanceLayout = PerformanceLayout.simple
     project_order: ProjectOrder = ProjectOrder.pinyin
+    document: DocumentKind = Field(DocumentKind.department,
+                                   description="部门预算（部门 + 所属单位）或 单位预算（只有一个单位时，单独公开本单位预算）")
+    table_unit: AmountUnit = Field(AmountUnit.wan, description="九张公开表的金额单位：万元（默认）或 元")
 
 
 class Department(Strict):
@@ -273,8 +313,9 @@ class Fragment(Strict):
 
     model_config = ConfigDict(title="budgetgen 部门预算数据", extra="forbid")
 
-    budget_year: int | None = Field(None, ge=2000, le=2100, description="预算年度")
+    budget_year: int | None = Field(None, ge=2000, le=2100, description="预算年度（科目表自 2019 年起）")
     level: Level | None = Field(None, description="政府层级，决定名词解释等措辞")
+    amount_unit: AmountUnit | None = Field(None, description="本部门各文件金额的单位：万元（默认）或 元")
     department: Department | None = None
     units: list[Unit] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
@@ -292,10 +333,14 @@ class Budget(BaseModel):
 
     budget_year: int
     level: Level
+    amount_unit: AmountUnit = AmountUnit.wan  # what the clerk typed; amounts are held in 万元 after loading
     department: Department
     units: list[Unit]
     projects: list[Project]
     source_name: str = ""
+    partial: bool = False  # some file had errors: only its valid parts are here (findings only, never rendered)
+    additions: tuple[Any, ...] = ()  # catalog.Addition: codes from 科目补充.yaml beside the department
+    _catalog: Any = PrivateAttr(default=None)  # the year's catalog with the additions (catalog.for_budget)
 
     def unit_of(self, project: Project) -> Unit:
         code = project.unit or self.units[0].code

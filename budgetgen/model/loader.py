@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, InputError, Severity
-from .budget import Budget, Fragment, Level, Strict
+from .budget import AmountUnit, Budget, Department, Fragment, Level, Project, Strict, Unit
 from .messages import finding_from_pydantic
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a department is a few hundred KB; 20 MB is surely a mistake
@@ -191,10 +192,11 @@ def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
 class LoadedFile:
     smap: SourceMap
     fragment: Fragment | None
+    partial: bool = False  # the file had errors; fragment holds only the parts that are valid on their own
 
 
-def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
-    """Parse and validate one YAML file into a Fragment."""
+def read_yaml(path: Path, display: str) -> tuple[Any, SourceMap, list[Finding]]:
+    """One YAML file as plain data (scalars as strings) with its positions; None when it cannot be read."""
     findings: list[Finding] = []
     smap = SourceMap(display)
     try:
@@ -202,45 +204,53 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
         if size > MAX_FILE_BYTES:
             findings.append(Finding(Severity.error, f"文件过大（{size / 1024 / 1024:.0f} MB），不像是部门预算数据",
                                     display, code="too-big", fix="检查是否选错了文件"))
-            return LoadedFile(smap, None), findings
+            return None, smap, findings
         raw = path.read_bytes()
     except OSError as exc:
         findings.append(Finding(Severity.error, f"无法读取文件：{exc.strerror or exc}", display, code="io"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     text = _decode(raw, display, findings)
     if text is None:
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     if not text.strip():
         findings.append(Finding(Severity.error, "文件是空的", display, code="empty-file",
                                 fix="填写预算数据，或删除这个文件"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     try:
         nodes = list(yaml.compose_all(text, Loader=_LOADER))
     except yaml.YAMLError as exc:
         findings.append(_yaml_error(exc, display, text))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     except RecursionError:
         findings.append(Finding(Severity.error, f"嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         findings.append(Finding(Severity.error, "文件里只有注释，没有数据", display, code="empty-file"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     if len(nodes) > 1:
         second = nodes[1].start_mark.line + 1
         findings.append(Finding(Severity.error, "一个文件只能有一个 YAML 文档（发现了“---”分隔的第二个文档）",
                                 display, second, 1, code="multi-document", fix="把第二部分移到另一个文件"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     conv = _Converter(smap)
     try:
         data = conv.convert(nodes[0])
     except _TooBig as exc:
         findings.append(Finding(Severity.error, str(exc), display, code="too-big"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     except RecursionError:
         findings.append(Finding(Severity.error, "嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
-        return LoadedFile(smap, None), findings
+        return None, smap, findings
     findings.extend(conv.findings)
+    return data, smap, findings
+
+
+def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
+    """Parse and validate one YAML file into a Fragment."""
+    data, smap, findings = read_yaml(path, display)
+    if data is None:
+        return LoadedFile(smap, None), findings
     if not isinstance(data, dict):
         line, col = smap.position(())
         findings.append(Finding(Severity.error, "文件顶层应是“字段: 值”的形式（如 budget_year、department、units、projects）",
@@ -250,9 +260,48 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
         fragment = Fragment.model_validate(data)
     except ValidationError as exc:
         findings.extend(finding_from_pydantic(err, smap, Fragment) for err in exc.errors())
-        return LoadedFile(smap, None), findings
+        return LoadedFile(smap, _salvage(data, smap), partial=True), findings
     _attach(fragment, smap, ())
     return LoadedFile(smap, fragment), findings
+
+
+def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
+    """The parts of an invalid file that are valid on their own, so the other checks still see them.
+
+    The file's errors are already findings; what is kept here only lets codes, references and the other
+    files be checked in the same run (validate lists every finding at once). Nothing is rendered from it.
+    """
+    kept: dict[str, Any] = {}
+    places: dict[str, list[int]] = {}
+    for key, value in data.items():
+        if key not in Fragment.model_fields:
+            continue
+        if key in ("units", "projects") and isinstance(value, list):
+            item_model = Unit if key == "units" else Project
+            items, where = [], []
+            for i, item in enumerate(value):
+                try:
+                    items.append(item_model.model_validate(item))
+                    where.append(i)
+                except ValidationError:
+                    pass
+            kept[key], places[key] = items, where
+            continue
+        try:
+            Fragment.model_validate({key: value})
+        except ValidationError:
+            continue
+        kept[key] = value
+    try:
+        fragment = Fragment.model_validate({k: v for k, v in kept.items() if k not in places})
+    except ValidationError:  # pragma: no cover - every part was validated alone
+        return None
+    _attach(fragment, smap, ())
+    for key, items in ((k, kept[k]) for k in places):
+        setattr(fragment, key, items)
+        for item, i in zip(items, places[key]):
+            _attach(item, smap, (key, i))
+    return fragment
 
 
 def _attach(obj: Any, smap: SourceMap, path: Path_) -> None:
@@ -281,14 +330,22 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
+CATALOG_FILE = "科目补充.yaml"  # a department's or a county's own codes (read by model.additions, not a fragment)
+
+
 def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
-    """Load a department (one file or a folder). Raises InputError with all findings when unusable."""
+    """Load a department (one file or a folder), with every finding of every file.
+
+    A file with errors still gives the parts that are valid on their own (budget.partial is then True), so one
+    broken file does not hide the findings of the others. Raises InputError (with all findings) only when
+    nothing can be checked: no files, or no budget year or department anywhere.
+    """
     root = Path(root)
     shown = display_name(root)
     if not root.exists():
         raise InputError([Finding(Severity.error, "路径不存在", shown, code="no-path",
                                   fix="检查路径拼写，或先用 budgetgen init 创建部门目录")])
-    files = yaml_files(root)
+    files = [f for f in yaml_files(root) if f.name != CATALOG_FILE or f == root]
     if not files:
         raise InputError([Finding(Severity.error, "目录中没有 .yaml 或 .yml 文件", shown, code="no-yaml")])
     findings: list[Finding] = []
@@ -297,27 +354,55 @@ def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
         lf, fs = load_file(f, display_name(f))
         findings.extend(fs)
         loaded.append(lf)
-    if any(f.severity is Severity.error for f in findings):
-        raise InputError(sorted(findings, key=Finding.sort_key))
     budget = _merge(loaded, root, shown, findings)
+    budget.partial = any(lf.partial or lf.fragment is None for lf in loaded)
+    from .additions import read_additions  # the department's and its parent folders' 科目补充.yaml
+    budget.additions, more = read_additions(root)
+    findings.extend(more)
+    if budget.amount_unit is AmountUnit.yuan:
+        to_wan(budget, AmountUnit.yuan.per_wan)
     return budget, findings
 
 
+def to_wan(obj: Any, per_wan: Decimal) -> None:
+    """Every money field of the models under obj, divided into 万元 (exact: Decimal division by 10⁴)."""
+    if isinstance(obj, list):
+        for item in obj:
+            to_wan(item, per_wan)
+        return
+    if not isinstance(obj, BaseModel):
+        return
+    for name in getattr(obj, "money", ()):
+        value = getattr(obj, name)
+        if value is not None:
+            setattr(obj, name, value / per_wan)
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        if isinstance(value, (BaseModel, list)):
+            to_wan(value, per_wan)
+
+
 def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Finding]) -> Budget:
-    year_at = dept_at = None
-    year = department = level = None
+    firsts: dict[str, tuple[Any, str]] = {}  # budget_year / level / amount_unit -> (value, file)
+    dept_at = None
+    department = None
     units, projects = [], []
     errors: list[Finding] = []
     for lf in loaded:
         frag = lf.fragment
-        if frag.budget_year is not None:
-            if year_at is not None and frag.budget_year != year:
-                line, col = lf.smap.position(("budget_year",))
-                errors.append(Finding(Severity.error, f"预算年度与 {year_at} 中的 {year} 不一致", lf.smap.file, line, col,
-                                      "budget_year", code="conflict"))
-            year, year_at = frag.budget_year, year_at or lf.smap.file
-        if frag.level is not None:
-            level = frag.level
+        if frag is None:
+            continue
+        for key, what in (("budget_year", "预算年度"), ("level", "政府层级"), ("amount_unit", "金额单位")):
+            value = getattr(frag, key)
+            if value is None:
+                continue
+            if key in firsts and firsts[key][0] != value:
+                line, col = lf.smap.position((key,))
+                first, where = firsts[key]
+                errors.append(Finding(Severity.error, f"{what}与 {where} 中的 {getattr(first, 'value', first)} 不一致",
+                                      lf.smap.file, line, col, key, code="conflict",
+                                      fix=f"整个部门只写一次 {key}，或各文件写成一样"))
+            firsts.setdefault(key, (value, lf.smap.file))
         if frag.department is not None:
             if department is not None:
                 line, col = lf.smap.position(("department",))
@@ -326,15 +411,23 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
             department, dept_at = frag.department, lf.smap.file
         units.extend(frag.units)
         projects.extend(frag.projects)
-    if year is None:
+    broken = any(lf.fragment is None or lf.partial for lf in loaded)
+    year = firsts.get("budget_year", (None,))[0]
+    if year is None and not broken:
         errors.append(Finding(Severity.error, "缺少预算年度 budget_year", shown, code="missing",
                               fix="在部门文件顶层加一行，例如 budget_year: 2023"))
-    if department is None:
+    if department is None and not broken:
         errors.append(Finding(Severity.error, "缺少部门信息 department（编码、名称等）", shown, code="missing"))
-    if not units:
+    if not units and not broken:
         errors.append(Finding(Severity.error, "没有任何预算单位 units", shown, code="missing",
                               fix="至少写一个单位，例如部门本级"))
-    if errors:
-        raise InputError(sorted(errors + findings, key=Finding.sort_key))
-    return Budget(budget_year=year, level=level or Level.county, department=department, units=units,
+    findings.extend(errors)
+    if year is None or (department is None and not broken) or not units:
+        # Nothing to check codes against (the year) or nothing to check at all.
+        raise InputError(sorted(findings, key=Finding.sort_key))
+    if department is None:  # it is in a file with errors: check the rest under a stand-in
+        department = Department(code="00", name="（部门信息有误）")
+    level = firsts.get("level", (Level.county,))[0]
+    unit = firsts.get("amount_unit", (AmountUnit.wan,))[0]
+    return Budget(budget_year=year, level=level, amount_unit=unit, department=department, units=units,
                   projects=projects, source_name=root.stem if root.is_file() else root.name)

@@ -43,8 +43,8 @@ def core_properties(doc, subject: str) -> dict[str, object]:
     """The core properties DOCX and XLSX share, by python-docx's names, in the order they are set."""
     stamp = document_timestamp(doc)
     return {"title": doc.title, "subject": subject, "author": doc.department_name,
-            "last_modified_by": doc.department_name, "keywords": f"部门预算; 预算公开; {doc.year}",
-            "comments": f"budgetgen {__version__}", "category": "部门预算公开", "language": "zh-CN",
+            "last_modified_by": doc.department_name, "keywords": f"{doc.kind}; 预算公开; {doc.year}",
+            "comments": f"budgetgen {__version__}", "category": f"{doc.kind}公开", "language": "zh-CN",
             "created": stamp, "modified": stamp}
 
 

@@ -31,7 +31,6 @@ from . import docx_xml as x
 STYLES_FILE = PACKAGE_TEMPLATES / "docx" / "styles.xml"
 REFERENCE = Path("docx") / "reference.docx"
 
-COVER_SUBTITLE = "（部门预算信息公开）"
 TOC_TITLE = "目　录"
 
 # Style names (as stored in styles.xml, lower case); the writer resolves them to the ids of the document in use.
@@ -152,7 +151,7 @@ class _Package:
 
     def set_properties(self, doc: Disclosure) -> None:
         core = self.document.core_properties
-        for name, value in core_properties(doc, f"{doc.year}年部门预算公开").items():
+        for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开").items():
             setattr(core, name, value)
         core.revision = 1
         self.overrides["/docProps/app.xml"] = (
@@ -282,8 +281,8 @@ class _Body:
     def cover(self) -> None:
         doc = self.doc
         self.para(x.run(doc.department_name), S_COVER_NAME)
-        self.para(x.run(f"{doc.year}年部门预算"), S_TITLE)
-        self.para(x.run(COVER_SUBTITLE), S_SUBTITLE)
+        self.para(x.run(f"{doc.year}年{doc.kind}"), S_TITLE)
+        self.para(x.run(f"（{doc.kind}信息公开）"), S_SUBTITLE)
 
     def contents(self) -> None:
         """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry

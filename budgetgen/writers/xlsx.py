@@ -351,7 +351,7 @@ def build_workbook(doc: Disclosure):
         SheetWriter(ws, table, styles).write()
     if not tables:
         wb.create_sheet(title="无公开表")
-    for name, value in core_properties(doc, f"{doc.year}年部门预算公开表").items():
+    for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开表").items():
         setattr(wb.properties, OPENPYXL_NAMES.get(name, name), value)
     return wb
 
