@@ -86,7 +86,10 @@ def _cached(layout):
             return layout(*args)
         text = content(box)
         style = box.style
-        if text is None or style["anchor"] or style["bookmark_level"] != "none" or style["string_set"] != "none":
+        # Header cells (th) are not reused: a header repeated on a following page is laid out by another path,
+        # whose geometry can differ from a moved copy in a number's type (68 against 68. in the PDF).
+        if (text is None or box.element_tag == "th" or style["anchor"] or style["bookmark_level"] != "none"
+                or style["string_set"] != "none"):
             return layout(*args)
         key = (id(style), text, box.width, box.height, box.computed_height,
                *(getattr(box, f"border_{side}_width") for side in SIDES),
