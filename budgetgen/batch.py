@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import Finding, InputError, Severity, describe_failure
-from .model.loader import YAML_SUFFIXES
+from .model.loader import CATALOG_FILE, YAML_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def discover(paths: list[Path]) -> list[Department]:
 
 def _department_folders(folder: Path) -> Iterator[Path]:
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
-    if any(p.is_file() and p.suffix in YAML_SUFFIXES for p in entries):
+    # a county's 科目补充.yaml (codes for every department below) does not make its folder a department
+    if any(p.is_file() and p.suffix in YAML_SUFFIXES and p.name != CATALOG_FILE for p in entries):
         yield folder
         return
     for sub in entries:

@@ -165,7 +165,14 @@ def cmd_render(args) -> int:
           f"输出目录：{args.out}")
     for o in failed:
         print(f"  失败：{o.path}：{o.failure}", file=sys.stderr)
+    for o in outcomes:  # the year's list stood in for by another: every department that it concerns, by name
+        for f in o.findings:
+            if f.code in YEAR_WARNINGS:
+                print(f"  注意：{o.name or o.path}：{f.message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+YEAR_WARNINGS = ("catalog-fallback", "catalog-provisional")
 
 
 def _report_one(department, outcome) -> int:

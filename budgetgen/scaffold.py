@@ -13,10 +13,11 @@ SCHEMA_NAME = "budget.schema.json"
 
 DEPARTMENT = """\
 # yaml-language-server: $schema={schema}
-# 部门预算数据（金额单位：万元，最多两位小数；不要填写任何合计数，合计由 budgetgen 计算）。
+# 部门预算数据（金额单位：万元，最多两位小数；按元填写时把下面的 amount_unit 改为 元。不要填写任何合计数，合计由 budgetgen 计算）。
 # 写好后运行：budgetgen validate {folder}    生成公开文件：budgetgen render {folder} --out out/
 budget_year: {year}
-level: 县级                     # 县级 / 市级 / 省级，决定名词解释等措辞
+level: 县级                     # 乡镇级 / 县级 / 区级 / 市级 / 省级，决定说明和名词解释的措辞
+amount_unit: 万元                # 本部门各文件金额的单位：万元 或 元
 department:
   code: "{code}"                 # 部门编码
   name: {name}
@@ -130,14 +131,19 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     text = dept_file.read_text(encoding="utf-8")
     text, n = re.subn(r"(?m)^budget_year:\s*\d+", f"budget_year: {year + 1}", text, count=1)
     g = f.sangong
+    per = budget.amount_unit.per_wan
+
+    def typed(value) -> str:  # in the unit the department types (exact: 元 = 万元 × 10⁴)
+        return money(value * per)
+
     block = [
-        f"  last_year:                     # {year} 年预算（由 budgetgen new-year 从上年数据计算）",
+        f"  last_year:                     # {year} 年预算（由 budgetgen new-year 从上年数据计算，单位：{budget.amount_unit.value}）",
         f"    year: {year}",
-        f"    personnel: {money(f.personnel)}",
-        f"    public: {money(f.public)}",
-        f"    project: {money(f.project)}",
-        f"    sangong: {{abroad: {money(g['abroad'])}, vehicle_purchase: {money(g['vehicle_purchase'])}, "
-        f"vehicle_operation: {money(g['vehicle_operation'])}, reception: {money(g['reception'])}}}",
+        f"    personnel: {typed(f.personnel)}",
+        f"    public: {typed(f.public)}",
+        f"    project: {typed(f.project)}",
+        f"    sangong: {{abroad: {typed(g['abroad'])}, vehicle_purchase: {typed(g['vehicle_purchase'])}, "
+        f"vehicle_operation: {typed(g['vehicle_operation'])}, reception: {typed(g['reception'])}}}",
         "  reasons:                       # 请写明与上年相比的增减原因",
         '    total: ""', '    personnel: ""', '    public: ""', '    project: ""', '    sangong: ""',
     ]
@@ -148,6 +154,10 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     notes = [f"预算年度改为 {year + 1}", f"上年数据：人员经费 {money(f.personnel)}、公用经费 {money(f.public)}、"
              f"项目支出 {money(f.project)}、“三公”经费 {money(g['sangong'])} 万元",
              "各项金额、项目和文字沿用今年的内容作为草稿，请逐项修改"]
+    stale = [u for u in budget.units if u.last_year is not None]
+    if stale:  # a unit's own last year is now two years old; the department's block above stands for all
+        notes.append("以下单位文件中的 last_year 仍是上一年的数字，请改为本年（"
+                     f"{year} 年）预算数或删除：" + "、".join(f"{u.name}（{Path(u._at.file).name}）" for u in stale))
     return target, notes
 
 

@@ -66,6 +66,10 @@ def test_every_function_code_of_the_year_renders(tmp_path, year):
     basic = [f'{{function: "{c}", economic: "30201", amount: 1.00, source: {SOURCE_OF_FUND.get(cat.fund[c], "一般公共预算")}}}'
              for c in leaves]
     path = department(tmp_path / "all", basic, year=year)
+    assert main(["render", str(path), "--format", "json,html", "--out", str(tmp_path / "out")]) == 0
+    data = json.loads((tmp_path / "out" / "all.json").read_text(encoding="utf-8"))
+    with_money = [c for c in cat.function if any(leaf.startswith(c) for leaf in leaves)]
+    assert len(table(data, "d305-t3")["rows"]) == 1 + len(with_money)  # 合计, then every 类/款/项 with money
     doc, findings = prepare(path)
     assert not [f for f in findings if f.severity is Severity.error]
     t3 = next(t for t in doc.tables() if t.kind == "t3")
@@ -212,6 +216,11 @@ def test_a_department_typed_in_yuan_prints_in_yuan_exactly(tmp_path):
     assert row(t3, "合计", 2)[3] == "228456.79"
     assert t3["notes"] == []
     assert table(data, "d305-t9")["banner"]["unit"] == "单位：元"
+    # columns of 元 figures are widened to their longest figure, so that nothing overflows its cell
+    doc, _ = prepare(path)
+    t3 = next(t for t in doc.tables() if t.kind == "t3")
+    widths = {c.key: c.width for c in t3.columns}
+    assert widths["合计"] >= len("228456.79") * 0.125 > 1 and widths["经营支出"] == 1.0
 
 
 def test_wan_typed_as_yuan_is_a_warning_and_the_reverse(tmp_path):
@@ -255,7 +264,8 @@ def test_levels_word_the_government(tmp_path, level, name, word):
                       name=name)
     doc, _ = prepare(path)
     text = " ".join(b.text for b in doc.blocks if hasattr(b, "text"))
-    assert f"目前{word}部门预算" in text and f"指{level}财政当年拨付的资金" in text
+    gov = "乡镇" if level == "乡镇级" else level
+    assert f"目前{word}部门预算" in text and f"指{gov}财政当年拨付的资金" in text
 
 
 # --- 7. per-unit last-year figures -------------------------------------------------------------------------
@@ -309,3 +319,28 @@ def test_a_broken_file_does_not_hide_the_other_files_findings(tmp_path):
     assert ("b.yaml", "percent-over-100") in by_file  # a meaning check, despite the unknown code
     assert ("c.yaml", "yaml-syntax") in by_file  # the structure error
     assert any(f.code == "missing-last-year" for f in findings)  # the department's own warnings too
+
+
+def test_a_county_folder_with_its_catalog_file_renders_each_department(tmp_path, capsys):
+    county = tmp_path / "全县"
+    county.mkdir()
+    (county / "科目补充.yaml").write_text('function:\n  "21298": 地方城乡社区专项\n  "2129801": 老旧小区改造\n',
+                                         encoding="utf-8")
+    for name in ("甲局", "乙局"):
+        department(county / name, ['{function: "2129801", economic: "30201", amount: 3.00}'], year=2029)
+    assert main(["render", str(county), "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.json")) == sorted(["甲局.json", "乙局.json"])
+    err = capsys.readouterr().err
+    assert err.count("暂按 2027 年科目表（暂定）") == 2  # each department's stand-in list is named
+
+
+def test_new_year_of_a_yuan_department_writes_last_year_in_yuan(tmp_path, capsys):
+    path = department(tmp_path / "d-2023", YUAN_LINES, extra="amount_unit: 元", units=UNITS.replace(
+        "amount: 50.00", "amount: 500000.00").replace("{basic: 40.00, project: 0}", "{basic: 400000.00, project: 0}"))
+    assert main(["new-year", str(path)]) == 0
+    out = capsys.readouterr().out
+    text = (tmp_path / "d-2024" / "department.yaml").read_text(encoding="utf-8")
+    # 123456.78 + 100000.01 元 of 30101/30102 and 500000.00 of 30101 are 人员经费; 5000.00 of 30201 公用经费
+    assert "    personnel: 723456.79\n" in text and "    public: 5000.00\n" in text
+    assert "某县第一中学（department.yaml）" in out  # its own last_year is now stale: said
+    assert main(["validate", str(tmp_path / "d-2024")]) == 0

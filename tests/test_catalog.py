@@ -115,3 +115,22 @@ def test_suggestions_prefer_the_same_kuan_and_fund():
     # a slip in the 款 digit: among codes two keys away, those of the line's fund come first
     near = cat.nearest_function("2129998", "一般公共预算")
     assert near[0] == "2129999"
+
+
+def test_changes_that_do_not_apply_are_refused():
+    from budgetgen.catalog import Change, CatalogDataError, _apply
+
+    base = {"213": ("农林水支出", "一般公共预算"), "21305": ("巩固脱贫衔接乡村振兴", "一般公共预算")}
+    renamed = Change(2021, "=", "21305", "巩固脱贫衔接乡村振兴", "扶贫", "", "x.tsv:1")
+    table = dict(base)
+    _apply(table, [renamed], 2020)
+    assert table["21305"][0] == "扶贫"
+    added_twice = Change(2024, "+", "21305", "重复", "", "一般公共预算", "x.tsv:2")
+    with pytest.raises(CatalogDataError, match="x.tsv:2"):
+        _apply(dict(base), [added_twice], 2024)
+    removed_missing = Change(2022, "-", "21399", "其他农林水支出", "", "一般公共预算", "x.tsv:3")
+    with pytest.raises(CatalogDataError, match="x.tsv:3"):  # a 2022 removal of a code the base still lists
+        _apply(dict(base) | {"21399": ("其他", "一般公共预算")}, [removed_missing], 2021)
+    orphan = Change(2024, "+", "2139901", "孤儿", "", "一般公共预算", "x.tsv:4")
+    with pytest.raises(CatalogDataError, match="缺少上级科目 21399"):
+        _apply(dict(base), [orphan], 2024)

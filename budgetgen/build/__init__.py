@@ -8,8 +8,8 @@ from pathlib import Path
 from .. import catalog as catalogs
 from ..document import Banner, Block, Cell, Chart, Heading, Row, Table
 from ..fmt import cn_ordinal
-from ..model.budget import Budget, DocumentKind, Level, Reasons, Source, Unit
-from .figures import compute
+from ..model.budget import Budget, DocumentKind, Level, Source, Unit
+from .figures import compute, reasons_of
 from .grid import H, header
 from .ledger import ZERO, Ledger, facts_of
 from .notes import ScopeText, environment, render_notes
@@ -63,22 +63,13 @@ def build(budget: Budget, templates: Path | None = None):
                       source_name=budget.source_name)
 
 
-def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:
-    """The reasons worded for a scope: a unit's own; the department's for the department (or its only unit)."""
-    if len(units) == 1 and units[0].reasons is not None:
-        return units[0].reasons
-    if len(units) == len(budget.units):
-        return budget.department.reasons
-    return Reasons()
-
-
 def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:
     dept = budget.department
     is_dept = scope.word == "部门"
     unit = units[0]
     text = ScopeText(
         name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
-        gov=budget.level.value, gov_short=gov_short(budget),
+        gov="乡镇" if budget.level is Level.township else budget.level.value, gov_short=gov_short(budget),
         duties_intro="" if is_dept else unit.duties_intro,
         duties=dept.duties if is_dept or unit.duties is None else unit.duties,
         structure=dept.structure if is_dept else "", performance=dept.performance,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import catalog as catalogs
-from ..model.budget import Budget, LastYear, Nature, SanGong, Source, Unit
+from ..model.budget import Budget, LastYear, Nature, Reasons, SanGong, Source, Unit
 from .ledger import BASIC, PROJECT, ZERO, Ledger, facts_of
 from .performance import ordered
 from .tables import sangong_items
@@ -146,6 +146,15 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
         personnel=total("personnel", given) if split else None, public=total("public", given) if split else None,
         basic=None if split else sum((g.basic_total() for g in given), ZERO),
         sangong=SanGong.model_construct(**{k: total(k, sangong) for k in SanGong.money}) if sangong else None)
+
+
+def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:
+    """The reasons worded for a scope: a unit's own; the department's for the department (or its only unit)."""
+    if len(units) == 1 and units[0].reasons is not None:
+        return units[0].reasons
+    if len(units) == len(budget.units):
+        return budget.department.reasons
+    return Reasons()
 
 
 def department_figures(budget: Budget, ledger: Ledger | None = None) -> Figures:

@@ -64,6 +64,7 @@ class Scope:
               landscape: bool = False, colnums: bool = True) -> Table:
         head, columns = header(tree, colnums)
         rows = in_unit(rows, self.unit.per_wan)
+        columns = fitted(columns, rows)
         note = rounding_note(rows)
         return Table(id=f"{self.id}-{key}", title=f"{self.word}{title}", banner=self.banner(), columns=columns,
                      header=head, rows=rows, empty_note=empty_note, landscape=landscape, kind=key,
@@ -79,6 +80,20 @@ def in_unit(rows: list[Row], per_wan: Decimal) -> list[Row]:
 
 
 MONEY = ("amount", "number")
+CHAR_WIDTH = 0.125  # of a width unit, per character of a printed amount (a unit holds 12345.67)
+
+
+def fitted(columns: list, rows: list[Row]) -> list:
+    """Amount columns widened to their longest printed figure (元 tables carry figures of up to 12 digits)."""
+    longest = [0] * len(columns)
+    for row in rows:
+        at = 0
+        for cell in row.cells:
+            if cell.kind in MONEY and isinstance(cell.value, Decimal) and cell.colspan == 1 and at < len(columns):
+                longest[at] = max(longest[at], len(f"{_printed(cell.value):f}"))
+            at += cell.colspan
+    return [replace(c, width=max(c.width, n * CHAR_WIDTH)) if n * CHAR_WIDTH > c.width else c
+            for c, n in zip(columns, longest)]
 ROUNDED = "注：表中金额按四舍五入列示，部分合计数与各分项之和存在尾差。"
 MAY_BE_ROUNDED = "注：表中金额按四舍五入列示，合计数与各分项之和可能存在尾差。"
 

@@ -168,35 +168,24 @@ def _changes() -> dict[str, list[Change]]:
     return out
 
 
-def _apply(table: dict[str, tuple[str, str]], changes: list[Change], year: int) -> None:
-    """Turn the base year's list into `year`'s: later years apply changes forward, earlier ones undo them."""
-    def fail(c: Change, why: str) -> None:
-        raise CatalogDataError(f"{c.where}: {c.op} {c.code} {why}")
+INVERSE = {"+": "-", "-": "+", "=": "="}
 
-    if year > BASE_YEAR:
-        for c in sorted((c for c in changes if BASE_YEAR < c.year <= year), key=lambda c: c.year):
-            if c.op == "+":
-                if c.code in table:
-                    fail(c, f"{c.year} 年新增，但 {c.year - 1} 年已有")
-                table[c.code] = (c.name, c.fund)
-            elif c.code not in table:
-                fail(c, f"{c.year - 1} 年没有这个科目")
-            elif c.op == "-":
-                del table[c.code]
-            else:
-                table[c.code] = (c.name, c.fund or table[c.code][1])
-    else:
-        for c in sorted((c for c in changes if year < c.year <= BASE_YEAR), key=lambda c: -c.year):
-            if c.op == "-":
-                if c.code in table:
-                    fail(c, f"{c.year} 年删除，但 {c.year} 年仍有")
-                table[c.code] = (c.name, c.fund)
-            elif c.code not in table:
-                fail(c, f"{c.year} 年没有这个科目")
-            elif c.op == "+":
-                del table[c.code]
-            else:
-                table[c.code] = (c.old_name, c.fund or table[c.code][1])
+
+def _apply(table: dict[str, tuple[str, str]], changes: list[Change], year: int) -> None:
+    """Turn the base year's list into `year`'s: later years apply their changes, earlier ones undo them (in turn)."""
+    forward = year > BASE_YEAR
+    span = [c for c in changes if (BASE_YEAR < c.year <= year if forward else year < c.year <= BASE_YEAR)]
+    for c in sorted(span, key=lambda c: c.year if forward else -c.year):
+        op = c.op if forward else INVERSE[c.op]
+        name = c.old_name if (c.op == "=" and not forward) else c.name
+        if (op == "+") == (c.code in table):
+            action = "应用" if forward else "撤销"
+            state = "已有" if c.code in table else "没有"
+            raise CatalogDataError(f"{c.where}: {c.year} 年的变化 {c.op} {c.code} 无法{action}：此时科目表中{state}这个科目")
+        if op == "-":
+            del table[c.code]
+        else:
+            table[c.code] = (name, c.fund or table.get(c.code, ("", ""))[1])
     for code in table:
         if len(code) > 3 and code[:-2] not in table:
             raise CatalogDataError(f"{year} 年科目表：{code} 缺少上级科目 {code[:-2]}")

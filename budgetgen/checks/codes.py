@@ -72,7 +72,7 @@ def check_codes(budget: Budget) -> list[Finding]:
     class_codes = {code for code, _ in cat.classes if code}
 
     def add_line(kind: str, code: str) -> str:
-        return f"在部门目录（或全县的上级目录）的 科目补充.yaml 中加一行补充：{kind}: \"{code}\": 科目名称"
+        return f"如确为当年科目，在部门目录（或全县的上级目录）的 科目补充.yaml 中 {kind}: 下加一行 \"{code}\": 科目名称"
 
     def function_code(owner: Strict, code: str | None, field: str = "function", source: Source = Source.general
                       ) -> None:
@@ -86,7 +86,7 @@ def check_codes(budget: Budget) -> list[Finding]:
             parent = next((code[:n] for n in (3, 5) if code[:n] not in cat.function), None)
             why = f"（其上级科目 {parent} 也不在其中）" if parent else ""
             findings.append(_at(owner, E, f"功能分类科目 {code} 不在 budgetgen 的 {cat.label()}中{why}", field,
-                                "；".join(filter(None, [hint, "如确为当年科目，" + add_line("function", code)])),
+                                hint + add_line("function", code),
                                 "unknown-function-code"))
         elif code[:3] not in class_codes:
             findings.append(_at(owner, E, f"科目 {code} 所属的类 {code[:3]} 不在 {cat.label()}的类级科目中", field,
@@ -102,7 +102,7 @@ def check_codes(budget: Budget) -> list[Finding]:
             near = cat.nearest_economic(code)
             hint = f"是否为 {'、'.join(f'{c} {cat.economic[c]}' for c in near)}？" if near else ""
             findings.append(_at(owner, E, f"经济分类科目 {code} 不在 budgetgen 的 {cat.label()}中", "economic",
-                                "；".join(filter(None, [hint, "如确为当年科目，" + add_line("economic", code)])),
+                                hint + add_line("economic", code),
                                 "unknown-economic-code"))
 
     dept = budget.department

@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 from .. import fmt
-from ..build.figures import Figures, department_figures
+from .. import catalog as catalogs
+from ..build.figures import Figures, compute, department_figures, reasons_of
 from ..build.ledger import Ledger, facts_of
 from ..errors import Finding
 from ..model.budget import Budget
@@ -32,7 +33,7 @@ def check_texts(budget: Budget) -> list[Finding]:
     out: list[Finding] = []
     if not dept.duties:
         out.append(at(dept, W, "没有填写部门职责，公开文件的“部门职责”一节将是空的", "duties", code="missing-duties"))
-    out.extend(_changes(budget, figures))
+    out.extend(_changes(budget, figures, ledger))
     out.extend(_quoted_figures(budget, figures))
     out.extend(_placeholders(budget))
     for unit in budget.units:
@@ -53,13 +54,25 @@ def check_texts(budget: Budget) -> list[Finding]:
     return out
 
 
-def _changes(budget: Budget, f: Figures) -> list[Finding]:
+def _changes(budget: Budget, f: Figures, ledger: Ledger) -> list[Finding]:
     dept = budget.department
-    if dept.last_year is None:
+    if f.last is None:
         return [at(dept, W, "没有上年预算数据（last_year），“比上年增减情况”无法计算", "last_year",
                    "填写上年基本支出和项目支出，例如 last_year: {basic: 600.00, project: 700.00}", "missing-last-year")]
+    owner = dept if dept.last_year is not None or len(budget.units) > 1 else budget.units[0]
+    out = _unexplained(owner, f, reasons_of(budget, budget.units), "")
+    if len(budget.units) > 1:  # units that compare with their own last year word their own reasons
+        catalog = catalogs.for_budget(budget)
+        for unit in budget.units:
+            if unit.last_year is not None:
+                figures = compute(budget, ledger.for_unit(unit.code), [unit], catalog)
+                out += _unexplained(unit, figures, reasons_of(budget, [unit]), f"单位“{unit.name}”")
+    return out
+
+
+def _unexplained(owner, f: Figures, reasons, who: str) -> list[Finding]:
+    """A change against last year with no reason given, for one scope."""
     out = []
-    reasons = dept.reasons
     changed = [(key, label) for key, label in (("personnel", "人员经费"), ("public", "公用经费"), ("basic", "基本支出"),
                                                ("project", "项目支出")) if key in f.changes]
     if "personnel" in f.changes:
@@ -67,11 +80,11 @@ def _changes(budget: Budget, f: Figures) -> list[Finding]:
     for key, label in changed:
         change = f.changes[key]
         if change.direction != "持平" and not getattr(reasons, key) and not reasons.total:
-            out.append(at(dept, W, f"{label}比上年{change.direction}{fmt.money(change.amount)}万元，但没有说明原因", "reasons",
-                          f"在 reasons.{key} 中写明增减原因", "change-without-reason"))
+            out.append(at(owner, W, f"{who}{label}比上年{change.direction}{fmt.money(change.amount)}万元，但没有说明原因",
+                          "reasons", f"在 reasons.{key} 中写明增减原因", "change-without-reason"))
     sangong = f.changes.get("sangong.sangong")
     if sangong is not None and sangong.direction != "持平" and not reasons.sangong:
-        out.append(at(dept, W, f"“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
+        out.append(at(owner, W, f"{who}“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
                       "reasons", "在 reasons.sangong 中写明增减原因", "change-without-reason"))
     return out
 

@@ -165,8 +165,9 @@ class Project(Strict):
         """The project's money as lines, the shorthand expanded."""
         if self.amounts is not None:
             return self.amounts
-        line = Line(function=self.function, economic=self.economic, amount=self.amount, source=self.source,
-                    carryover=self.carryover)
+        # Not validated again: the project's fields were, and a 元 amount in 万元 has more than two decimals.
+        line = Line.model_construct(function=self.function, economic=self.economic, amount=self.amount,
+                                    source=self.source, carryover=self.carryover)
         line._at = self._at
         return [line]
 
