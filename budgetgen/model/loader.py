@@ -155,6 +155,8 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
         message, fix = "冒号位置不对：值里含有“: ”或缩进错误", "检查缩进，或把含冒号的文字用引号括起来"
     elif "could not find expected ':'" in problem:
         message, fix = "缺少冒号“:”，或上一行的引号没有闭合", "字段名后加“: ”，并检查引号是否成对"
+    elif "nesting depth" in problem:  # PyYAML 6.0.4 and later refuse deep nesting themselves
+        message, fix = "嵌套层级过深（超过 PyYAML 的上限），不是有效的预算数据", "检查是否有成串的括号 [ 或 {"
     elif "found undefined alias" in problem:
         message, fix = "引用了未定义的别名", "删除 * 开头的别名引用"
     elif "expected <block end>" in problem or "did not find expected" in problem:
