@@ -103,6 +103,28 @@ def _grid(project: Project, budget: Decimal) -> list[Finding]:
     return out
 
 
+# A standard per person, per student, per year … (600元/生·年, 每人每年1200元) is not the project's total cost.
+UNIT_COST = re.compile(r"(万元|元)\s*[/／每]|每[^\d]{0,6}\d|[/／]\s*[人生户次年月天件台套个]")
+
+
+def _cost(row: Indicator, budget: Decimal) -> list[Finding]:
+    """A 成本指标 against the project's budget; unit-cost standards and capped values are not totals."""
+    if UNIT_COST.search(row.value):
+        return []
+    amount = money_in(row.value)
+    if amount is None:
+        bare = BARE_NUMBER.match(row.value.strip())
+        if bare:
+            return [at(row, W, f"成本指标“{row.name}”的指标值「{row.value}」只有数字，没有写明单位（万元或元）", "value",
+                       f"写成 {bare.group(1)}万元（或 …元）", "cost-without-unit")]
+        return [at(row, W, f"成本指标“{row.name}”的指标值「{row.value}」没有写明金额", "value",
+                   f"写明项目成本，如 {fmt.money(budget)}万元", "cost-without-amount")]
+    if amount.quantize(fmt.CENT) != budget.quantize(fmt.CENT) and not row.value.lstrip().startswith(("≤", "<", "＜")):
+        return [at(row, W, f"成本指标写的是 {fmt.money(amount)} 万元，而项目预算是 {fmt.money(budget)} 万元", "value",
+                   f"改为 {fmt.money(budget)}万元，或核对项目金额", "cost-mismatch")]
+    return []
+
+
 def _row(row: Indicator, budget: Decimal) -> list[Finding]:
     out: list[Finding] = []
     if row.level1 not in LEVELS:
@@ -115,16 +137,12 @@ def _row(row: Indicator, budget: Decimal) -> list[Finding]:
         if (hit := placeholder(getattr(row, field))):
             out.append(at(row, W, f"指标中有模板占位文字「{hit}」", field, "写明实际内容", "placeholder"))
     if row.level2 == "成本指标":
-        amount = money_in(row.value)
-        if amount is None:
-            out.append(at(row, W, f"成本指标“{row.name}”的指标值「{row.value}」没有写明金额", "value",
-                          f"写明项目成本，如 {fmt.money(budget)}万元", "cost-without-amount"))
-        elif amount.quantize(fmt.CENT) != budget.quantize(fmt.CENT) and not row.value.lstrip().startswith(("≤", "<", "＜")):
-            out.append(at(row, W, f"成本指标写的是 {fmt.money(amount)} 万元，而项目预算是 {fmt.money(budget)} 万元", "value",
-                          f"改为 {fmt.money(budget)}万元，或核对项目金额", "cost-mismatch"))
+        out.extend(_cost(row, budget))
     for m in PERCENT.finditer(row.value):
         if Decimal(m.group(1)) > 100 and "增长" not in row.name + row.description:
-            out.append(at(row, W, f"百分比 {m.group(0)} 超过 100%，疑似录入错误", "value", code="percent-over-100"))
+            out.append(at(row, W, f"百分比 {m.group(0)} 超过 100%，疑似录入错误", "value",
+                          "完成率、满意度等不超过 100%：核对是否多打了数字（如 100100% 应为 100%）；确为增长幅度时在三级指标"
+                          "或描述中写明“增长”", "percent-over-100"))
     bare = BARE_NUMBER.match(row.value.strip())
     if bare and "率" in row.name + row.description and Decimal(bare.group(1)) > 100:
         out.append(at(row, W, f"“{row.name}”是比率，指标值「{row.value}」却是大于 100 的数字，疑似漏写或错写“%”", "value",

@@ -79,14 +79,29 @@ def _unexplained(owner, f: Figures, reasons, who: str) -> list[Finding]:
         changed = [c for c in changed if c[0] != "basic"]
     for key, label in changed:
         change = f.changes[key]
-        if change.direction != "持平" and not getattr(reasons, key) and not reasons.total:
+        reason = getattr(reasons, key)
+        if change.direction != "持平" and not reason and not reasons.total:
             out.append(at(owner, W, f"{who}{label}比上年{change.direction}{fmt.money(change.amount)}万元，但没有说明原因",
                           "reasons", f"在 reasons.{key} 中写明增减原因", "change-without-reason"))
+        elif reason and _against(reason, change.direction):
+            out.append(at(reasons, W, f"{who}{label}比上年{change.direction}{fmt.money(change.amount)}万元，原因却写"
+                                      f"“{reason}”", key, f"核对原因是否写反（{label}是{change.direction}）",
+                          "reason-against-change"))
     sangong = f.changes.get("sangong.sangong")
     if sangong is not None and sangong.direction != "持平" and not reasons.sangong:
         out.append(at(owner, W, f"{who}“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
                       "reasons", "在 reasons.sangong 中写明增减原因", "change-without-reason"))
     return out
+
+
+UP = re.compile(r"增加|新增|增长|提高|上涨|增设|扩大|提标")
+DOWN = re.compile(r"减少|压减|下降|降低|核减|取消|缩减|削减|压缩|调减")
+
+
+def _against(reason: str, direction: str) -> bool:
+    """A reason whose words only go the other way (“主要是新增项目” for a decrease)."""
+    up, down = bool(UP.search(reason)), bool(DOWN.search(reason))
+    return (direction == "减少" and up and not down) or (direction == "增加" and down and not up)
 
 
 def _texts(budget: Budget) -> list[tuple[object, str, str]]:

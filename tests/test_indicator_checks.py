@@ -1,0 +1,66 @@
+"""Honest warnings about indicators and reasons (issue 15): unit-cost standards are not totals, a bare number as a
+cost lacks its unit, >100% says how to fix it, a reason that goes the other way from the change is named."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetgen.checks import check
+from budgetgen.model.budget import Budget
+
+PROJECT = {"name": "学生资助", "function": "2050202", "economic": "30308", "amount": "60.00", "goals": ["资助学生"]}
+
+
+def budget(cost_value: str, **dept) -> Budget:
+    project = dict(PROJECT, indicators=[
+        {"level1": "产出指标", "level2": "数量指标", "name": "资助人数", "description": "人数", "value": "≥1000人",
+         "basis": "计划"},
+        {"level1": "产出指标", "level2": "成本指标", "name": "资助标准", "description": "标准", "value": cost_value,
+         "basis": "文件"},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "保障", "description": "保障", "value": "有效",
+         "basis": "计划"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "description": "满意度",
+         "value": "≥90%", "basis": "调查"}])
+    department = {"code": "305", "name": "某县教育局", "duties": ["负责教育"], **dept}
+    return Budget.model_validate({
+        "budget_year": 2023, "level": "县级", "department": department,
+        "units": [{"code": "305001", "name": "某县教育局本级", "nature": "行政",
+                   "basic": [{"function": "2050201", "economic": "30101", "amount": "10.00"}]}],
+        "projects": [project]})
+
+
+def codes(b: Budget) -> list[str]:
+    return [f.code for f in check(b)]
+
+
+@pytest.mark.parametrize("value", ["600元/生·年", "600元/人", "每生每年600元", "1200元／人·月"])
+def test_a_unit_cost_standard_is_not_compared_with_the_total(value):
+    assert "cost-mismatch" not in codes(budget(value))
+    assert "cost-without-amount" not in codes(budget(value))
+
+
+def test_a_total_that_differs_is_still_a_mismatch():
+    assert "cost-mismatch" in codes(budget("59.00万元"))
+    assert "cost-mismatch" not in codes(budget("60万元"))
+
+
+def test_a_bare_number_as_cost_asks_for_its_unit():
+    finding = next(f for f in check(budget("25")) if f.code == "cost-without-unit")
+    assert "没有写明单位" in finding.message and "25万元" in finding.fix
+    assert "cost-without-amount" not in codes(budget("25"))
+
+
+def test_over_100_percent_says_how_to_fix():
+    b = budget("60万元")
+    b.projects[0].indicators[3].value = "105%"
+    finding = next(f for f in check(b) if f.code == "percent-over-100")
+    assert finding.fix and "100%" in finding.fix
+
+
+def test_a_reason_that_goes_the_other_way_is_named():
+    last = {"basic": "5.00", "project": "382.25"}
+    b = budget("60万元", last_year=last, reasons={"project": "主要是新增校舍维修项目", "basic": "主要是人员增加"})
+    found = [f for f in check(b) if f.code == "reason-against-change"]
+    assert len(found) == 1 and "项目支出比上年减少322.25万元" in found[0].message and "新增校舍" in found[0].message
+    b = budget("60万元", last_year=last, reasons={"project": "主要是压减一般性支出，新增项目减少", "basic": "人员增加"})
+    assert "reason-against-change" not in codes(b)
