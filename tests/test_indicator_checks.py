@@ -64,3 +64,14 @@ def test_a_reason_that_goes_the_other_way_is_named():
     assert len(found) == 1 and "项目支出比上年减少322.25万元" in found[0].message and "新增校舍" in found[0].message
     b = budget("60万元", last_year=last, reasons={"project": "主要是压减一般性支出，新增项目减少", "basic": "人员增加"})
     assert "reason-against-change" not in codes(b)
+
+
+def test_ordering_by_code_puts_uncoded_projects_last_and_says_so():
+    from budgetgen.build.performance import ordered
+
+    b = budget("60万元", options={"project_order": "编码"})
+    b.projects.append(b.projects[0].model_copy(update={"name": "乙", "code": "A-002"}))
+    b.projects.append(b.projects[0].model_copy(update={"name": "甲", "code": "A-001"}))
+    assert [b.projects[i].name for i in ordered(b, [0, 1, 2])] == ["甲", "乙", "学生资助"]
+    finding = next(f for f in check(b) if f.code == "project-without-code")
+    assert "1 个项目没有编码" in finding.message and "学生资助" in finding.message

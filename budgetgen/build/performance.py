@@ -29,7 +29,8 @@ def ordered(budget: Budget, indices: list[int]) -> list[int]:
     if order is ProjectOrder.pinyin:
         return sorted(indices, key=lambda i: (pinyin_key(projects[i].name), i))
     if order is ProjectOrder.code:
-        return sorted(indices, key=lambda i: (projects[i].code or "", i))
+        # projects without a code go last, in the order written (checks warn about them)
+        return sorted(indices, key=lambda i: (projects[i].code is None, projects[i].code or "", i))
     return list(indices)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .. import fmt
 from ..errors import Finding
-from ..model.budget import Budget, Indicator, Project
+from ..model.budget import Budget, Indicator, Project, ProjectOrder
 from .base import E, W, at
 
 LEVELS: dict[str, set[str]] = {
@@ -37,6 +37,12 @@ def money_in(text: str) -> Decimal | None:
 
 def check_performance(budget: Budget) -> list[Finding]:
     findings: list[Finding] = []
+    if budget.department.options.project_order is ProjectOrder.code:
+        uncoded = [p for p in budget.projects if not p.code]
+        if uncoded:
+            findings.append(at(uncoded[0], W, f"绩效目标表按项目编码排序，但有 {len(uncoded)} 个项目没有编码（如“{uncoded[0].name}”），"
+                                              "这些项目排在最后", "code", "给每个项目填写 code，或改用 project_order: 拼音",
+                               "project-without-code"))
     for project in budget.projects:
         total = project.total()
         if project.classified:
