@@ -45,14 +45,34 @@ def cell_text(cell: Cell) -> str:
 
 
 def cn_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 31 -> 三十一 (section and row numerals up to 99)."""
-    if n < 0 or n > 99:
+    """1 -> 一, 12 -> 十二, 100 -> 一百, 101 -> 一百零一, 110 -> 一百一十, 10001 -> 一万零一 (below 10⁸)."""
+    if n < 0 or n >= 10**8:
         raise ValueError(n)
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _DIGITS[tens]
-    return f"{head}十{_DIGITS[ones] if ones else ''}"
+    if n == 0:
+        return _DIGITS[0]
+    high, low = divmod(n, 10000)
+    if not high:
+        text = _below_10000(low)
+        return text[1:] if text.startswith("一十") else text  # 十二, not 一十二 (but 一百一十二)
+    head = cn_number(high) + "万"
+    if not low:
+        return head
+    return head + ("零" if low < 1000 else "") + _below_10000(low)
+
+
+def _below_10000(n: int) -> str:
+    """1..9999 with every 一 written (一十 inside a larger number) and one 零 for each run of zeros."""
+    out, zero = [], False
+    for power, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // power % 10
+        if digit:
+            if zero and out:
+                out.append("零")
+            out.append(_DIGITS[digit] + name)
+            zero = False
+        else:
+            zero = True
+    return "".join(out)
 
 
 def cn_ordinal(n: int) -> str:

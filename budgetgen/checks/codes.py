@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from .. import catalog as catalogs
 from ..errors import Finding
-from ..model.budget import Budget, Line, Project, Source, Strict
+from ..model.budget import Budget, Project, Source, Strict
 from ..model.loader import Loc
 from .base import E, W, at as _at
 
@@ -117,8 +118,14 @@ def check_codes(budget: Budget) -> list[Finding]:
             function_code(line, line.function, source=line.source)
             economic_code(line, line.economic, required=True)
 
-    names = Counter((p.unit or "", p.name) for p in budget.projects)
-    codes = Counter(p.code for p in budget.projects if p.code)
+    # The same project twice (in two files, say) would be counted twice: compared by the unit it belongs to as
+    # the department means it (no unit = the only/first unit) and by its name as printed, whatever the spacing
+    # or full/half width; project codes department-wide.
+    names = Counter((budget.unit_code_of(p), same(p.name)) for p in budget.projects)
+    spellings: dict[tuple[str, str], set[str]] = {}
+    for p in budget.projects:
+        spellings.setdefault((budget.unit_code_of(p), same(p.name)), set()).add(p.name)
+    codes = Counter(same(p.code) for p in budget.projects if p.code)
     for project in budget.projects:
         if project.unit is None and len(budget.units) > 1:
             findings.append(_at(project, E, "部门有多个单位，项目须写明所属单位 unit", "unit",
@@ -126,9 +133,13 @@ def check_codes(budget: Budget) -> list[Finding]:
         elif project.unit is not None and project.unit not in unit_codes and not budget.partial:
             findings.append(_at(project, E, f"所属单位 {project.unit} 不存在", "unit",
                                 "可用单位编码：" + "、".join(unit_codes), "unknown-unit"))
-        if names[(project.unit or "", project.name)] > 1:
-            findings.append(_at(project, E, f"项目名称“{project.name}”重复", "name", code="duplicate-project"))
-        if project.code and codes[project.code] > 1:
+        key = (budget.unit_code_of(project), same(project.name))
+        if names[key] > 1:
+            others = sorted(spellings[key] - {project.name})
+            also = f"（与“{'”“'.join(others)}”只差空格或全角、半角）" if others else ""
+            findings.append(_at(project, E, f"项目名称“{project.name}”重复{also}", "name",
+                                "同一项目只写一次；不同项目请用不同名称", "duplicate-project"))
+        if project.code and codes[same(project.code)] > 1:
             findings.append(_at(project, E, f"项目编码 {project.code} 重复", "code", code="duplicate-project-code"))
         _project_lines(project, function_code, economic_code)
 
@@ -141,16 +152,21 @@ def check_codes(budget: Budget) -> list[Finding]:
     return findings
 
 
+def same(text: str) -> str:
+    """A name or code as compared for duplicates: NFKC (full/half width) without whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def _project_lines(project: Project, function_code, economic_code) -> None:
-    if project.amounts is None:
+    """Each code once, where it is written: a project's own codes (also the defaults of its lines), then each
+    line's own."""
+    lines = project.amounts
+    if lines is None or any(line.function is None for line in lines):
         function_code(project, project.function, source=project.source)
+    if lines is None or project.economic is not None:
         economic_code(project, project.economic, required=False)
-        return
-    for line in project.amounts:
-        owner: Line = line
-        if line.function is None and project.function is None:
-            function_code(project, None)
-        else:
-            function_code(owner if line.function else project, line.function or project.function,
-                          source=line.source)
-        economic_code(owner, line.economic, required=False)
+    for line in lines or ():
+        if line.function is not None:
+            function_code(line, line.function, source=line.source)
+        if "economic" not in line._inherited:
+            economic_code(line, line.economic, required=False)

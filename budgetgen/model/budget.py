@@ -29,6 +29,11 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2),
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2), _number_schema("累计支出进度（%）")]
 Quantity = Annotated[Decimal, Field(ge=0), _number_schema("数量")]
 Text = Annotated[str, Field(min_length=1)]
+# Names and labels print in headings, table headers and cells: a limit keeps layout (and the PDF) sane.
+# Free texts (purpose, goals, descriptions, reasons …) stay unlimited.
+MAX_NAME = 200
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Label = Annotated[str, Field(max_length=MAX_NAME)]  # may be empty
 
 
 class Source(str, Enum):
@@ -111,13 +116,20 @@ class Strict(BaseModel):
 class Line(Strict):
     """One leaf amount: function 项 × economic 款 × source."""
 
-    function: FunctionCode | None = Field(None, description="功能分类科目（项目中可省略，沿用项目的 function）")
-    economic: EconomicCode | None = Field(None, description="经济分类科目（基本支出必填）")
+    function: FunctionCode | None = Field(None, description="功能分类科目（项目的 amounts 中可省略，沿用项目的 function）")
+    economic: EconomicCode | None = Field(
+        None, description="经济分类科目（基本支出必填；项目的 amounts 中省略时沿用项目的 economic）")
     amount: Amount
-    source: Source = Field(Source.general, description="资金来源，默认一般公共预算")
-    carryover: bool = Field(False, description="是否为上年结转资金")
+    source: Source = Field(Source.general,
+                           description="资金来源，默认一般公共预算；项目的 amounts 中省略时沿用项目的 source")
+    carryover: bool = Field(False, description="是否为上年结转资金；项目的 amounts 中省略时沿用项目的 carryover")
+    # The fields this line took from its project (Project._lines_inherit), for findings' positions.
+    _inherited: frozenset = PrivateAttr(default=frozenset())
 
     money: ClassVar[tuple[str, ...]] = ("amount",)
+
+
+INHERITED = ("economic", "source", "carryover")  # what a project's amounts lines take from the project
 
 
 class BasicLine(Line):
@@ -127,9 +139,9 @@ class BasicLine(Line):
 class Indicator(Strict):
     """One row of a performance target grid (绩效指标)."""
 
-    level1: Text = Field(description="一级指标：产出指标、效益指标、满意度指标")
-    level2: Text = Field(description="二级指标，如数量指标、成本指标、社会效益指标")
-    name: Text = Field(description="三级指标")
+    level1: Name = Field(description="一级指标：产出指标、效益指标、满意度指标")
+    level2: Name = Field(description="二级指标，如数量指标、成本指标、社会效益指标")
+    name: Name = Field(description="三级指标")
     description: str = Field("", description="绩效指标描述")
     value: str = Field("", description="指标值")
     basis: str = Field("", description="指标值确定依据")
@@ -138,15 +150,19 @@ class Indicator(Strict):
 class Project(Strict):
     """A project (项目支出): its money and its performance targets."""
 
-    name: Text
-    code: str | None = Field(None, description="项目编码")
+    name: Name
+    code: Label | None = Field(None, description="项目编码")
     unit: UnitCode | None = Field(None, description="所属单位编码；部门只有一个单位时可省略")
-    function: FunctionCode | None = Field(None, description="功能分类科目（项级）")
-    economic: EconomicCode | None = Field(None, description="经济分类科目（与 amount 连用）")
+    function: FunctionCode | None = Field(None, description="功能分类科目（项级）；用 amounts 时是各笔资金的默认值")
+    economic: EconomicCode | None = Field(
+        None, description="经济分类科目；用 amounts 时是各笔资金的默认值（某笔自己写了 economic 的以该笔为准）")
     amount: Amount | None = Field(None, description="金额：项目只有一笔资金时使用；多笔时用 amounts")
-    source: Source = Source.general
-    carryover: bool = False
-    amounts: list[Line] | None = Field(None, description="按经济分类或资金来源拆分的多笔资金")
+    source: Source = Field(Source.general, description="资金来源，默认一般公共预算；用 amounts 时是各笔资金的默认值"
+                                                       "（某笔自己写了 source 的以该笔为准）")
+    carryover: bool = Field(False, description="是否为上年结转资金；用 amounts 时是各笔资金的默认值"
+                                               "（某笔自己写了 carryover 的以该笔为准）")
+    amounts: list[Line] | None = Field(None, description="按经济分类或资金来源拆分的多笔资金；各笔未写的 function、"
+                                                         "economic、source、carryover 沿用项目的值")
     classified: bool = Field(False, description="涉密项目：绩效目标表只公开“此项涉密”，金额照常计入各表")
     purpose: str = Field("", description="资金用途")
     plan: list[Percent] | None = Field(None, min_length=4, max_length=4, description="资金支出计划：3月底、6月底、10月底、12月底累计百分比")
@@ -159,6 +175,21 @@ class Project(Strict):
     def _one_way_to_give_money(self) -> Project:
         if (self.amount is None) == (self.amounts is None):
             raise ValueError("项目金额须且只能用 amount（单笔）或 amounts（多笔）之一给出")
+        return self
+
+    @model_validator(mode="after")
+    def _lines_inherit(self) -> Project:
+        """Each line of amounts takes the project's economic, source and carryover unless it sets its own.
+
+        function is left to readers (line.function or project.function), as before. A line's _inherited names
+        what it took, so findings about an inherited value point at the project's field, not at the line.
+        """
+        for line in self.amounts or ():
+            taken = [name for name in INHERITED if name in self.model_fields_set and name not in line.model_fields_set]
+            for name in taken:
+                setattr(line, name, getattr(self, name))
+                line.__pydantic_fields_set__.discard(name)  # still not what the line itself says
+            line._inherited = frozenset(taken)
         return self
 
     def lines(self) -> list[Line]:
@@ -179,10 +210,10 @@ class Project(Strict):
 class Procurement(Strict):
     """One line of the government procurement budget (政府采购预算)."""
 
-    project: Text = Field(description="政府采购项目来源：项目名称（须为本单位项目）")
-    item: Text = Field(description="采购物品名称")
-    catalog_no: str = Field("", description="政府采购目录序号")
-    measure: str = Field("", description="计量单位")
+    project: Name = Field(description="政府采购项目来源：项目名称（须为本单位项目）")
+    item: Name = Field(description="采购物品名称")
+    catalog_no: Label = Field("", description="政府采购目录序号")
+    measure: Label = Field("", description="计量单位")
     quantity: Quantity | None = None
     unit_price: Amount | None = None
     amount: Amount = Field(description="政府采购金额（万元）")
@@ -212,7 +243,7 @@ class Assets(Strict):
 
 
 class Item(Strict):
-    title: str = ""
+    title: Label = ""
     text: str = ""
 
 
@@ -276,10 +307,10 @@ class Unit(Strict):
     """A budget unit (预算单位) of the department."""
 
     code: UnitCode
-    name: Text
+    name: Name
     nature: Nature = Field(description="单位性质：行政、事业、参公")
-    rank: str = Field("", description="单位规格，如正科级")
-    funding: str = Field("财政拨款", description="经费保障形式")
+    rank: Label = Field("", description="单位规格，如正科级")
+    funding: Label = Field("财政拨款", description="经费保障形式")
     duties_intro: str = Field("", description="单位职责前的引语")
     duties: list[Text] | None = Field(None, description="单位职责；省略时沿用部门职责")
     basic: list[BasicLine] = Field(default_factory=list, description="基本支出等非项目支出明细")
@@ -299,7 +330,7 @@ class Options(Strict):
 
 class Department(Strict):
     code: DeptCode
-    name: Text
+    name: Name
     duties: list[Text] = Field(default_factory=list, description="部门职责（逐条）")
     structure: str = Field("", description="机构设置补充说明，如内设机构")
     performance: Performance = Field(default_factory=Performance)
@@ -343,8 +374,12 @@ class Budget(BaseModel):
     additions: tuple[Any, ...] = ()  # catalog.Addition: codes from 科目补充.yaml beside the department
     _catalog: Any = PrivateAttr(default=None)  # the year's catalog with the additions (catalog.for_budget)
 
+    def unit_code_of(self, project: Project) -> str:
+        """The project's unit code as the department means it: no unit = the only (or first) unit."""
+        return project.unit or self.units[0].code
+
     def unit_of(self, project: Project) -> Unit:
-        code = project.unit or self.units[0].code
+        code = self.unit_code_of(project)
         return next(u for u in self.units if u.code == code)
 
     def project_named(self, unit_code: str, name: str) -> Project | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +21,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # a department is a few hundred KB; 20 MB is 
 MAX_NODES = 500_000  # guards against alias bombs ("billion laughs")
 MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
+CATALOG_FILE = "科目补充.yaml"  # a department's or a county's own codes (read by model.additions, not a fragment)
 
 Path_ = tuple  # a YAML path: keys and list indices
 # libyaml's parser when PyYAML has it (several times faster); both are safe loaders and keep marks.
@@ -75,8 +78,43 @@ class Loc:
         return Finding(severity, message, self.smap.file, line, col, path_text(path), fix, code)
 
 
+# Characters no text of a budget may hold (they corrupt DOCX/XLSX or mean nothing): C0/C1 controls other than tab
+# and the line breaks below, lone surrogates, non-characters (U+FDD0–U+FDEF, U+xFFFE/U+xFFFF of every plane).
+_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                        + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)) + "]")
+# Line breaks other than \n, made \n in every text so that nothing downstream sees them.
+_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+# What YAML itself refuses in a file (its "printable" set); reported before parsing, with positions.
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHAR_NAMES = {0: "空字符 NUL", 0x0B: "垂直制表符", 0x0C: "换页符", 0x1B: "ESC 控制字符", 0x7F: "删除字符 DEL"}
+
+
+def char_name(c: str) -> str:
+    """A forbidden character as a clerk can find it: U+XXXX and what it is."""
+    cp = ord(c)
+    if cp in _CHAR_NAMES:
+        kind = _CHAR_NAMES[cp]
+    elif 0xD800 <= cp <= 0xDFFF:
+        kind = "单独的代理项，不是有效字符"
+    elif cp < 0x20 or 0x7F <= cp <= 0x9F:
+        kind = "控制字符"
+    elif cp & 0xFFFE == 0xFFFE or 0xFDD0 <= cp <= 0xFDEF:
+        kind = "Unicode 非字符"
+    else:
+        kind = unicodedata.name(c, "不可见字符")
+    return f"U+{cp:04X}（{kind}）"
+
+
+FORBIDDEN_FIX = ("删除这个字符（它看不见，多半是从网页、Word 或其他系统复制来的；也可能是双引号中的 \\x00、\\uFFFE "
+                 "一类转义）；需要换行时直接换行")
+
+
 class _Converter:
-    """YAML node tree -> plain data. Scalars stay strings so amounts parse exactly as typed (never float)."""
+    """YAML node tree -> plain data. Scalars stay strings so amounts parse exactly as typed (never float).
+
+    Every string passes through text(): forbidden characters are errors at the value (and replaced by U+FFFD,
+    so nothing downstream meets them), other line breaks become \n.
+    """
 
     NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -95,7 +133,7 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.value in self.NULLS:
                 return None
-            return node.value
+            return self.text(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -104,7 +142,7 @@ class _Converter:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self._add(key_node, path, "字段名必须是简单文字")
                     continue
-                key = key_node.value
+                key = self.text(key_node, path)
                 if key == "<<":
                     self._add(key_node, path, "不支持 YAML 合并键 <<，请直接写出各字段")
                     continue
@@ -118,31 +156,148 @@ class _Converter:
             return out
         raise _TooBig("无法识别的 YAML 内容")  # pragma: no cover - yaml has only three node kinds
 
-    def _add(self, node: yaml.Node, path: Path_, message: str, fix: str = "") -> None:
+    def text(self, node: yaml.ScalarNode, path: Path_) -> str:
+        value = node.value
+        bad = sorted(set(_FORBIDDEN.findall(value)))
+        if bad:
+            names = "、".join(char_name(c) for c in bad)
+            self._add(node, path, f"文字中有不允许的字符 {names}", FORBIDDEN_FIX, "forbidden-character")
+            value = _FORBIDDEN.sub("\ufffd", value)
+        return _BREAKS.sub("\n", value) if _BREAKS.search(value) else value
+
+    def _add(self, node: yaml.Node, path: Path_, message: str, fix: str = "", code: str = "yaml-structure") -> None:
         self.findings.append(Finding(Severity.error, message, self.smap.file, node.start_mark.line + 1,
-                                     node.start_mark.column + 1, path_text(path), fix, "yaml-structure"))
+                                     node.start_mark.column + 1, path_text(path), fix, code))
 
 
 class _TooBig(Exception):
     pass
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+SAVE_AS_UTF8 = "用文本编辑器将文件另存为 UTF-8 编码（记事本：“另存为”时编码选 UTF-8）"
+
+
 def _decode(raw: bytes, name: str, findings: list[Finding]) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
+    """The file's text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, or GBK when it reads as Chinese.
+
+    Legacy two-byte encodings overlap: most Big5 files decode as GBK (and the reverse) into rare characters, kana
+    and Greek letters. A file is read as GBK only when its GBK reading is ordinary simplified Chinese and a better
+    fit than a Big5 reading; Big5 or an undecidable file is refused (never printed as mojibake).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                findings.append(Finding(Severity.error, f"文件开头标明是 {codec.upper()} 编码，但内容无法按此读取",
+                                        name, fix=SAVE_AS_UTF8, code="encoding"))
+                return None
+            findings.append(Finding(Severity.warning, f"文件是 {codec.upper()} 编码（记事本的“Unicode”），已按 "
+                                    f"{codec.upper()} 读取", name, fix="建议另存为 UTF-8 编码，以免其他软件读错",
+                                    code="encoding-utf16"))
+            return text.removeprefix("\ufeff")
+    head = raw[:2000]
+    zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+    if zeros[1] * 3 > len(head) // 2 and zeros[0] * 20 < len(head) // 2:  # UTF-16 without BOM: every other byte 0
+        findings.append(Finding(Severity.error, "文件像是没有 BOM 的 UTF-16 编码，无法可靠读取", name,
+                                fix=SAVE_AS_UTF8, code="encoding"))
+        return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            line = raw[: exc.start].count(b"\n") + 1
-            findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，第 {line} 行有无法识别的字节", name, line, 1,
-                                    fix="用文本编辑器将文件另存为 UTF-8 编码", code="encoding"))
-            return None
+        line = raw[: exc.start].count(b"\n") + 1
+    gbk, big5 = _legacy(raw, "gb18030"), _legacy(raw, "cp950")
+    odd_gbk, odd_big5 = _unusual_gbk(gbk), _unusual_big5(big5)
+    if gbk is not None and _plausible(gbk, odd_gbk) and (big5 is None or odd_gbk < odd_big5):
         findings.append(Finding(Severity.warning, "文件是 GBK/GB18030 编码，已按 GBK 读取", name, 0, 0,
                                 fix="建议另存为 UTF-8 编码，以免其他软件读错", code="encoding-gbk"))
-        return text
+        return gbk
+    if big5 is not None and _plausible(big5, odd_big5) and (gbk is None or odd_big5 < odd_gbk):
+        findings.append(Finding(Severity.error, f"文件是 Big5（繁体中文）编码，budgetgen 不按 Big5 读取，以免文字读错"
+                                f"（按 Big5 读出的开头为「{_sample(big5)}」）", name, fix=SAVE_AS_UTF8 + "，文字用简体",
+                                code="encoding-big5"))
+        return None
+    if gbk is None and big5 is None:
+        findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，第 {line} 行有无法识别的字节", name, line, 1,
+                                fix=SAVE_AS_UTF8, code="encoding"))
+        return None
+    shown = _sample(gbk if gbk is not None else big5)
+    findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，也无法确定是 GBK 还是 Big5 编码：按 "
+                            f"{'GBK' if gbk is not None else 'Big5'} 读出的是乱码「{shown}」", name, line, 1,
+                            fix=SAVE_AS_UTF8, code="encoding"))
+    return None
+
+
+def _legacy(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _unusual_gbk(text: str | None) -> int:
+    """Characters outside ordinary GB2312 text (punctuation, full-width forms, 汉字): kana, Greek, Cyrillic,
+    box drawing, private use and GBK's rare extension characters are what Big5 bytes decode to."""
+    if text is None:
+        return 0
+    odd = 0
+    for c in text:
+        if c < "\x80":
+            continue
+        try:
+            lead = c.encode("gb2312")[0]
+        except UnicodeEncodeError:
+            odd += 1
+            continue
+        odd += not (lead <= 0xA3 or 0xB0 <= lead <= 0xF7)
+    return odd
+
+
+def _unusual_big5(text: str | None) -> int:
+    """Characters outside Big5's symbols and its 5,401 frequent characters (level 1): what GBK bytes become."""
+    if text is None:
+        return 0
+    odd = 0
+    for c in text:
+        if c < "\x80":
+            continue
+        try:
+            code = int.from_bytes(c.encode("cp950"), "big")
+        except UnicodeEncodeError:
+            odd += 1
+            continue
+        odd += not (0xA140 <= code <= 0xA3BF or 0xA440 <= code <= 0xC67E)
+    return odd
+
+
+def _plausible(text: str, odd: int) -> bool:
+    wide = sum(c >= "\x80" for c in text)
+    return odd <= max(1, wide // 20)
+
+
+def _sample(text: str) -> str:
+    wide = "".join(c for c in text if c >= "\x80" and c.isprintable())
+    return wide[:12]
+
+
+def _unreadable(text: str, name: str) -> list[Finding]:
+    """Characters YAML refuses in a file, each at its line and column (at most five, then how many more)."""
+    found = []
+    for m in _UNREADABLE.finditer(text):
+        if len(found) == 5:
+            rest = len(_UNREADABLE.findall(text)) - 5
+            found.append(Finding(Severity.error, f"文件中还有 {rest} 处同类字符", name, code="forbidden-character",
+                                 fix=FORBIDDEN_FIX))
+            break
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        found.append(Finding(Severity.error, f"文件中有不允许的字符 {char_name(m.group())}", name, line, col,
+                             code="forbidden-character", fix=FORBIDDEN_FIX))
+    return found
 
 
 def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
@@ -157,6 +312,8 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
         message, fix = "缺少冒号“:”，或上一行的引号没有闭合", "字段名后加“: ”，并检查引号是否成对"
     elif "nesting depth" in problem:  # PyYAML 6.0.4 and later refuse deep nesting themselves
         message, fix = "嵌套层级过深（超过 PyYAML 的上限），不是有效的预算数据", "检查是否有成串的括号 [ 或 {"
+    elif "invalid Unicode character escape" in problem:
+        message, fix = "双引号中的 \\u 转义不是有效的字符", "删除这个转义，直接写出文字"
     elif "found undefined alias" in problem:
         message, fix = "引用了未定义的别名", "删除 * 开头的别名引用"
     elif "expected <block end>" in problem or "did not find expected" in problem:
@@ -213,6 +370,10 @@ def read_yaml(path: Path, display: str) -> tuple[Any, SourceMap, list[Finding]]:
         return None, smap, findings
     text = _decode(raw, display, findings)
     if text is None:
+        return None, smap, findings
+    unreadable = _unreadable(text, display)
+    if unreadable:
+        findings.extend(unreadable)
         return None, smap, findings
     if not text.strip():
         findings.append(Finding(Severity.error, "文件是空的", display, code="empty-file",
@@ -319,10 +480,56 @@ def _attach(obj: Any, smap: SourceMap, path: Path_) -> None:
 
 
 def yaml_files(root: Path) -> list[Path]:
+    """The files of a department that are read (a single file, or every .yaml/.yml file of a folder)."""
+    return department_files(root)[0]
+
+
+# Shown hidden on Windows, so a clerk never sees them: not worth a finding.
+_SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+
+
+def department_files(root: Path) -> tuple[list[Path], list[Finding]]:
+    """The files read, and a finding for every other file in the folder (hidden files and 科目补充.yaml aside).
+
+    A YAML file whose name a Windows tool changed (.YAML, .Yml, .yaml.txt …) is an error: its figures would be
+    missing without a word. Any other file is a warning: it is not read.
+    """
     if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+        return [root], []
+    read: list[Path] = []
+    findings: list[Finding] = []
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or p.is_dir():
+            continue
+        name, lower = p.name, p.name.lower()
+        shown = display_name(p)
+        if p.suffix in YAML_SUFFIXES and p.is_file():
+            if name != CATALOG_FILE:
+                read.append(p)
+            continue
+        if lower in _SYSTEM_FILES or name.startswith("~$"):
+            continue
+        if not p.is_file():
+            findings.append(Finding(Severity.warning, "文件未读取：这是一个指向不存在文件的链接", shown,
+                                    code="file-not-read", fix="删除这个链接，或让它指向正确的文件"))
+            continue
+        stem = next((name[: -len(end)] for end in (".yaml.txt", ".yml.txt", ".yaml", ".yml") if lower.endswith(end)),
+                    None)
+        if stem is not None:
+            proper = stem + ".yaml"
+            if lower.endswith(".txt"):
+                why = "文件名末尾多了 .txt（Windows 记事本保存时常自动加上）"
+            else:
+                why = f"扩展名“{name[len(stem):]}”不是小写的 .yaml 或 .yml"
+            findings.append(Finding(Severity.error, f"这个文件没有读取：{why}，其中的数据不会计入预算", shown,
+                                    code="misnamed-yaml", fix=f"把文件改名为 {proper}（资源管理器中先勾选“文件扩展名”"
+                                                              "才能看到完整文件名）"))
+            continue
+        findings.append(Finding(Severity.warning, "文件未读取：budgetgen 只读取扩展名为 .yaml 或 .yml 的文件", shown,
+                                code="file-not-read",
+                                fix="如是预算数据，改为 .yaml 扩展名；如是说明或附件，可忽略这条警告，或移出部门目录"))
+    return read, findings
 
 
 def display_name(path: Path) -> str:
@@ -330,9 +537,6 @@ def display_name(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-CATALOG_FILE = "科目补充.yaml"  # a department's or a county's own codes (read by model.additions, not a fragment)
 
 
 def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
@@ -347,10 +551,9 @@ def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
     if not root.exists():
         raise InputError([Finding(Severity.error, "路径不存在", shown, code="no-path",
                                   fix="检查路径拼写，或先用 budgetgen init 创建部门目录")])
-    files = [f for f in yaml_files(root) if f.name != CATALOG_FILE or f == root]
+    files, findings = department_files(root)
     if not files:
-        raise InputError([Finding(Severity.error, "目录中没有 .yaml 或 .yml 文件", shown, code="no-yaml")])
-    findings: list[Finding] = []
+        raise InputError([Finding(Severity.error, "目录中没有 .yaml 或 .yml 文件", shown, code="no-yaml")] + findings)
     loaded: list[LoadedFile] = []
     for f in files:
         lf, fs = load_file(f, display_name(f))

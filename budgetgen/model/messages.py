@@ -111,6 +111,10 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
             message = f"{label} 应为文字，实际是{'列表' if isinstance(value, list) else '一组字段' if isinstance(value, dict) else '数字'}"
         elif kind == "string_too_short":
             message = f"{label} 不能为空"
+        elif kind == "string_too_long":
+            message = (f"{label} 过长：{len(shown)} 个字符，名称、标题一类最多 {ctx.get('max_length')} 个字符"
+                       f"（开头为「{shown[:20]}…」）")
+            fix = "只写正式名称或简称；详细内容写在用途、说明等文字字段中"
         elif kind in ("list_type",):
             message = f"{label} 应为列表（每项以“- ”开头）"
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
