@@ -144,6 +144,7 @@ def test_files_that_are_not_read_are_named(tmp_path, capsys):
         "projects/a.YAML": extra, "projects/b.yaml.txt": extra, "projects/c.Yml": extra, "projects/e.yml.TXT": extra,
         "README.txt": "说明", "附件/预算说明.docx": b"PK\x03\x04", ".git/config": "x", ".hidden.yaml": "x: [",
         "科目补充.yaml": 'economic:\n  "30299": 其他商品和服务支出\n', "Thumbs.db": b"\x00",
+        "budget.schema.json": "{}",
     })
     code, output = run(["validate", str(folder)], capsys)
     assert code == 1
@@ -153,9 +154,18 @@ def test_files_that_are_not_read_are_named(tmp_path, capsys):
     for name in ("README.txt", "预算说明.docx"):
         line = next(l for l in output.splitlines() if name in l)
         assert "警告" in line and "文件未读取" in line, line
-    assert ".git" not in output and ".hidden" not in output and "Thumbs" not in output
+    assert ".git" not in output and ".hidden" not in output and "Thumbs" not in output and "schema" not in output
     assert not [l for l in output.splitlines() if "科目补充.yaml" in l and "读取" in l]  # read (by additions)
     assert "检查通过" not in output
+
+
+def test_linked_folders_are_named_not_followed(tmp_path, capsys):
+    folder = write(tmp_path / "d", {"d.yaml": HEAD + UNIT})
+    write(tmp_path / "elsewhere", {"p.yaml": "projects: []\n"})
+    (folder / "loop").symlink_to(folder)
+    (folder / "shared").symlink_to(tmp_path / "elsewhere")
+    code, output = run(["validate", str(folder)], capsys)
+    assert code == 0 and output.count("目录未读取") == 2 and "p.yaml" not in output
 
 
 def test_folder_with_only_misnamed_files(tmp_path, capsys):
@@ -188,6 +198,13 @@ def test_project_names_differing_only_in_spacing_or_width_are_duplicates(tmp_pat
                                   + project("教研经费 （一期）", body, unit="305001")})
     found = [f for f in validate(path)[1] if f.code == "duplicate-project"]
     assert len(found) == 2 and "只差空格或全角、半角" in found[0].message
+
+
+def test_an_invisible_character_does_not_hide_a_duplicate(tmp_path):
+    body = '    function: "2013105"\n    economic: "30299"\n    amount: 1.00\n'
+    path = write(tmp_path / "d", {"d.yaml": HEAD + UNIT + "projects:\n" + project("教研经费", body)
+                                  + project("教研\u200b经费", body)})
+    assert len([f for f in validate(path)[1] if f.code == "duplicate-project"]) == 2
 
 
 def test_duplicate_project_code_with_and_without_unit(tmp_path):
@@ -332,6 +349,12 @@ def test_forbidden_characters_in_the_file_are_refused_with_their_position(tmp_pa
     code, output = run(["validate", str(folder)], capsys)
     assert code == 1 and "Traceback" not in output
     assert "d.yaml:9:13" in output and shown in output, output
+
+
+def test_positions_count_old_mac_line_ends(tmp_path, capsys):
+    folder = write(tmp_path / "d", {"d.yaml": (HEAD + UNIT).replace("\n", "\r").replace("某县教育局本级", "某\x07")})
+    code, output = run(["validate", str(folder)], capsys)
+    assert code == 1 and "d.yaml:9:12" in output and "U+0007" in output
 
 
 def test_raw_noncharacter_yaml_accepts_is_refused_at_the_value(tmp_path):

@@ -153,8 +153,9 @@ def check_codes(budget: Budget) -> list[Finding]:
 
 
 def same(text: str) -> str:
-    """A name or code as compared for duplicates: NFKC (full/half width) without whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """A name or code as compared for duplicates: NFKC (full/half width), without whitespace or invisible format
+    characters (zero-width space, BOM)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def _project_lines(project: Project, function_code, economic_code) -> None:

@@ -86,6 +86,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd
 _BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
 # What YAML itself refuses in a file (its "printable" set); reported before parsing, with positions.
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_ENDS = re.compile("\r\n|\r|\n")
 _CHAR_NAMES = {0: "空字符 NUL", 0x0B: "垂直制表符", 0x0C: "换页符", 0x1B: "ESC 控制字符", 0x7F: "删除字符 DEL"}
 
 
@@ -293,8 +294,9 @@ def _unreadable(text: str, name: str) -> list[Finding]:
             found.append(Finding(Severity.error, f"文件中还有 {rest} 处同类字符", name, code="forbidden-character",
                                  fix=FORBIDDEN_FIX))
             break
-        line = text.count("\n", 0, m.start()) + 1
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        before = text[: m.start()]
+        line = len(_LINE_ENDS.findall(before)) + 1
+        col = len(_LINE_ENDS.split(before)[-1]) + 1
         found.append(Finding(Severity.error, f"文件中有不允许的字符 {char_name(m.group())}", name, line, col,
                              code="forbidden-character", fix=FORBIDDEN_FIX))
     return found
@@ -484,12 +486,22 @@ def yaml_files(root: Path) -> list[Path]:
     return department_files(root)[0]
 
 
+def misnamed_yaml(name: str) -> str | None:
+    """The name a YAML file should have when a Windows tool changed it (a.YAML, a.Yml, a.yaml.txt -> a.yaml)."""
+    lower = name.lower()
+    for end in (".yaml.txt", ".yml.txt", ".yaml", ".yml"):
+        if lower.endswith(end) and not name.endswith(YAML_SUFFIXES) and len(name) > len(end):
+            return name[: -len(end)] + ".yaml"
+    return None
+
+
 # Shown hidden on Windows, so a clerk never sees them: not worth a finding.
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 
 
 def department_files(root: Path) -> tuple[list[Path], list[Finding]]:
-    """The files read, and a finding for every other file in the folder (hidden files and 科目补充.yaml aside).
+    """The files read, and a finding for every other file in the folder (hidden files, 科目补充.yaml and the
+    editors' JSON Schema aside).
 
     A YAML file whose name a Windows tool changed (.YAML, .Yml, .yaml.txt …) is an error: its figures would be
     missing without a word. Any other file is a warning: it is not read.
@@ -500,28 +512,31 @@ def department_files(root: Path) -> tuple[list[Path], list[Finding]]:
     findings: list[Finding] = []
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or p.is_dir():
+        if any(part.startswith(".") for part in rel.parts):
             continue
         name, lower = p.name, p.name.lower()
         shown = display_name(p)
+        if p.is_dir():
+            if p.is_symlink():  # not followed (a link may loop, or lead out of the department)
+                findings.append(Finding(Severity.warning, "目录未读取：这是一个指向其他目录的链接，budgetgen 不读取链接的目录",
+                                        shown, code="file-not-read", fix="把需要的文件直接放进部门目录"))
+            continue
         if p.suffix in YAML_SUFFIXES and p.is_file():
             if name != CATALOG_FILE:
                 read.append(p)
             continue
-        if lower in _SYSTEM_FILES or name.startswith("~$"):
-            continue
+        if lower in _SYSTEM_FILES or name.startswith("~$") or lower.endswith(".schema.json"):
+            continue  # hidden on Windows, or the editors' JSON Schema (budgetgen init writes budget.schema.json)
         if not p.is_file():
             findings.append(Finding(Severity.warning, "文件未读取：这是一个指向不存在文件的链接", shown,
                                     code="file-not-read", fix="删除这个链接，或让它指向正确的文件"))
             continue
-        stem = next((name[: -len(end)] for end in (".yaml.txt", ".yml.txt", ".yaml", ".yml") if lower.endswith(end)),
-                    None)
-        if stem is not None:
-            proper = stem + ".yaml"
+        proper = misnamed_yaml(name)
+        if proper is not None:
             if lower.endswith(".txt"):
                 why = "文件名末尾多了 .txt（Windows 记事本保存时常自动加上）"
             else:
-                why = f"扩展名“{name[len(stem):]}”不是小写的 .yaml 或 .yml"
+                why = f"扩展名“{name[len(proper) - 5:]}”不是小写的 .yaml 或 .yml"
             findings.append(Finding(Severity.error, f"这个文件没有读取：{why}，其中的数据不会计入预算", shown,
                                     code="misnamed-yaml", fix=f"把文件改名为 {proper}（资源管理器中先勾选“文件扩展名”"
                                                               "才能看到完整文件名）"))
