@@ -22,26 +22,72 @@ class Department:
     relative: Path  # where its outputs go below --out (mirrors the input tree)
 
 
-def discover(paths: list[Path]) -> list[Department]:
+@dataclass(frozen=True)
+class Skipped:
+    """A folder not visited because its real folder was already visited (a symlink loop or a second way in)."""
+
+    path: Path
+    real: Path
+    reason: str = ""
+
+    def render(self) -> str:
+        return f"跳过 {self.path}：{self.reason or f'它与 {self.real} 是同一个目录，已处理过'}"
+
+
+def discover(paths: list[Path], skipped: list[Skipped] | None = None) -> list[Department]:
+    """The departments under the given paths, each real folder once: a symlink that leads back into the tree (a
+    loop, or a second name for a folder already seen) is not followed again, and is added to `skipped`.
+
+    Real folders are walked before symlinked ones, so a department keeps the place it really has in the tree."""
+    skipped = [] if skipped is None else skipped
     found: list[Department] = []
+    seen: set[Path] = set()  # real paths of the folders walked
+    departments: list[Path] = []  # real paths of the department folders found
     for root in paths:
         if root.is_file() or not root.exists():
             found.append(Department(root, Path()))
             continue
-        for folder in _department_folders(root):
-            found.append(Department(folder, folder.relative_to(root) if folder != root else Path()))
+        links: list[Path] = []
+        queue = [root]
+        while queue:
+            start = queue.pop(0)
+            real = _real(start)
+            if real is None or real in seen or any(real.is_relative_to(d) for d in departments):
+                skipped.append(Skipped(start, real or start, "" if real else "无法解析它指向的位置"))
+                continue
+            for folder in _department_folders(start, seen, links, skipped):
+                departments.append(folder.resolve())
+                found.append(Department(folder, folder.relative_to(root) if folder != root else Path()))
+            queue += links
+            links.clear()
     return found
 
 
-def _department_folders(folder: Path) -> Iterator[Path]:
-    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a dangling link, or a loop the system refuses to resolve
+        return None
+
+
+def _department_folders(folder: Path, seen: set[Path], links: list[Path], skipped: list[Skipped]) -> Iterator[Path]:
+    """Department folders at or below `folder` (walked without entering symlinks; those go to `links`)."""
+    seen.add(folder.resolve())
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        skipped.append(Skipped(folder, folder, f"无法读取这个目录（{exc.strerror or exc}）"))
+        return
     # a county's 科目补充.yaml (codes for every department below) does not make its folder a department
     if any(p.is_file() and p.suffix in YAML_SUFFIXES and p.name != CATALOG_FILE for p in entries):
         yield folder
         return
     for sub in entries:
-        if sub.is_dir():
-            yield from _department_folders(sub)
+        if sub.is_symlink():
+            if sub.is_dir():
+                links.append(sub)
+        elif sub.is_dir():
+            yield from _department_folders(sub, seen, links, skipped)
 
 
 @dataclass
@@ -87,16 +133,40 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
         return outcome
     outcome.findings, outcome.name, outcome.code = findings, doc.department_name, doc.department_code
     target = out / dept.relative
+    stem = stem_of(doc.source_name)
+    staged = writers.OutputSet(target)  # every format staged, then moved in together: all or nothing
+    name = ""
     try:
-        for name in formats:
-            kwargs = {"templates": templates} if name in ("html", "pdf", "docx") else {}
-            if name == "pdf":
-                kwargs["variant"] = pdf_variant
-            for path in writers.get(name)(doc, target, stem_of(doc.source_name), **kwargs):
-                outcome.written.append(str(path))
+        with staged:
+            writers.clean_legacy(target, stem)
+            paths: list = []
+            for name in formats:
+                kwargs = {"templates": templates} if name in ("html", "pdf", "docx") else {}
+                if name == "pdf":
+                    kwargs["variant"] = pdf_variant
+                paths += writers.get(name)(doc, staged.folder, stem, **kwargs)
+            name = ""
+            outcome.written = [str(p) for p in staged.commit(paths)]
+    except writers.CommitError as exc:
+        outcome.failure = commit_failure(exc, target)
     except Exception as exc:  # noqa: BLE001
-        outcome.failure = f"{name.upper()} 未生成：{describe_failure(exc)}；已有的旧文件保持不变"
+        if isinstance(exc, OSError) and exc.filename:
+            exc.filename = str(staged.final(exc.filename))  # the file as the clerk knows it, not its staged copy
+        what = f"{name.upper()} 未生成" if name else "未能生成"
+        outcome.failure = f"{what}：{describe_failure(exc)}；{UNCHANGED.format(target=target)}"
     return outcome
+
+
+UNCHANGED = "本次没有替换任何文件，{target} 中原有的文件保持不变"
+
+
+def commit_failure(exc, target: Path) -> str:
+    """A set that could not be moved in, in words: what the output folder now holds, exactly."""
+    reason = describe_failure(exc.cause)
+    if not exc.replaced:
+        return f"移入输出目录时出错：{reason}；已撤回，{UNCHANGED.format(target=target)}"
+    return (f"移入输出目录时出错：{reason}；以下为新生成的文件：{'、'.join(map(str, exc.replaced))}；"
+            f"以下仍是原有的文件：{'、'.join(map(str, exc.kept)) or '无'}。请处理上述问题后重新生成")
 
 
 def check_one(dept: Department) -> Outcome:

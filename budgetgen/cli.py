@@ -193,7 +193,10 @@ def _departments(paths: list[Path]) -> list:
     """The departments under the given paths; none at all is a usage error."""
     from . import batch
 
-    departments = batch.discover(paths)
+    skipped: list[batch.Skipped] = []
+    departments = batch.discover(paths, skipped)
+    for item in skipped:  # a symlink loop or a second way into a folder: said, and each department done once
+        print(f"注意：{item.render()}", file=sys.stderr)
     if not departments:
         raise UsageError("在给定路径下没有找到任何部门（含 .yaml 文件的目录）")
     return departments
@@ -264,6 +267,12 @@ def cmd_new_year(args) -> int:
         return 1
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # built beside the target and moved in at the end: a failure leaves nothing behind
+        from .errors import describe_os_error
+
+        print(f"budgetgen: 未能生成下一年度目录：{describe_os_error(exc)}；没有留下任何文件，处理后可直接重试",
+              file=sys.stderr)
+        return 1
     print(f"已创建 {target}")
     for note in notes:
         print(f"  {note}")

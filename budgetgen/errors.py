@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -72,6 +73,39 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
+class ForbiddenCharacter(ValueError):
+    """Text that XML 1.0 (so Word and Excel files) cannot hold: C0 control characters, U+FFFE/U+FFFF, surrogates."""
+
+    def __init__(self, text: str, index: int, target: str):
+        self.text, self.index, self.target = text, index, target
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        start = max(0, self.index - 12)
+        context = "".join(ch if ch.isprintable() else "▯" for ch in self.text[start:self.index + 12])
+        return (f"{self.target} 不能保存字符 U+{ord(self.text[self.index]):04X}（控制字符或非字符），"
+                f"它出现在“{context}”中（▯ 处）；为免生成损坏的文件，未写出 {self.target}"
+                "（建议：删除这个字符；数据中没有时，检查 --templates 中的模板文件）")
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间已满，写入 {file} 时失败（建议：清理磁盘空间，或用 --out 换一个有空间的位置）",
+    errno.EDQUOT: "磁盘配额已用完，写入 {file} 时失败（建议：清理空间或请管理员增加配额）",
+    errno.ENAMETOOLONG: "文件名过长，无法写入 {file}（建议：缩短目录名或部门目录名）",
+    errno.EACCES: "没有权限写入 {file}（建议：检查目录权限，或用 --out 换一个目录）",
+    errno.EPERM: "没有权限写入 {file}（建议：检查目录权限，或用 --out 换一个目录）",
+    errno.EROFS: "{file} 所在的位置只读，无法写入（建议：用 --out 换一个目录）",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system failure in words, always with the file it concerns when one is known."""
+    file = exc.filename or ""
+    if exc.errno in _OS_ERRORS and file:
+        return _OS_ERRORS[exc.errno].format(file=file)
+    return f"文件读写失败：{file} {exc.strerror or exc}".strip()
+
+
 def describe_failure(exc: Exception) -> str:
     """Template, file-system and font failures in words; anything else as an internal error."""
     import jinja2
@@ -85,7 +119,9 @@ def describe_failure(exc: Exception) -> str:
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"找不到模板文件：{exc.name}"
     if isinstance(exc, OSError):
-        return f"文件读写失败：{exc.filename or ''} {exc.strerror or exc}".strip()
+        return describe_os_error(exc)
+    if isinstance(exc, ForbiddenCharacter):
+        return str(exc)
     if isinstance(exc, UsageError):
         return str(exc)
     detail = traceback.format_exc() if os.environ.get("BUDGETGEN_DEBUG") else "（设置环境变量 BUDGETGEN_DEBUG=1 可看到详细信息）"

@@ -27,6 +27,9 @@ from .errors import Finding, InputError, Severity, UsageError, describe_failure,
 
 POLL_SECONDS = 0.5
 KEEPALIVE_SECONDS = 15.0
+# A connection that sends no request (or stops reading) within this time is closed, so idle or stalled clients
+# cannot hold the server's threads; the event stream writes every KEEPALIVE_SECONDS, well within it.
+REQUEST_TIMEOUT = 30.0
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 # The page listens for the server's version and reloads when it differs from the one it was rendered at.
@@ -184,6 +187,7 @@ class _HTTPServer6(_HTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "budgetgen-preview"
+    timeout = REQUEST_TIMEOUT  # socket timeout for each connection (StreamRequestHandler.setup)
     sys_version = ""
     error_content_type = "text/html; charset=utf-8"
     error_message_format = ('<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>%(code)d</title>'

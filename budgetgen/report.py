@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .batch import Outcome
 from .writers import atomic
+from .writers.data import csv_row
 
 # Finding codes a finance bureau asks about first, with the question they answer.
 HEADLINES = [
@@ -64,12 +65,14 @@ def write_report(outcomes: list[Outcome], out: Path, formats: list[str]) -> list
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["部门编码", "部门名称", "目录", "级别", "文件", "行", "列", "位置", "问题", "建议", "类别"])
-        for d in data["departments"]:
+        for d in data["departments"]:  # names and messages quote the data: no cell may run as a formula
             for f in d["findings"]:
-                writer.writerow([d["code"], d["name"], d["path"], "错误" if f["severity"] == "error" else "警告",
-                                 f["file"], f["line"], f["column"], f["path"], f["message"], f["fix"], f["code"]])
+                writer.writerow(csv_row([d["code"], d["name"], d["path"], "错误" if f["severity"] == "error" else "警告",
+                                         f["file"], f["line"], f["column"], f["path"], f["message"], f["fix"],
+                                         f["code"]]))
             if d["first_error"] and not d["findings"]:
-                writer.writerow([d["code"], d["name"], d["path"], "错误", "", "", "", "", d["first_error"], "", ""])
+                writer.writerow(csv_row([d["code"], d["name"], d["path"], "错误", "", "", "", "", d["first_error"],
+                                         "", ""]))
         with atomic(path, "wb") as handle:
             handle.write(buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
         written.append(path)

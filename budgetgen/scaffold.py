@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -100,17 +101,18 @@ def init(folder: Path, year: int, code: str, name: str) -> list[Path]:
 
 
 def next_folder(folder: Path, year: int) -> Path:
-    """julu-2023 → julu-2024; a name without the year gets -<year+1>."""
-    name = folder.name
+    """julu-2023 → julu-2024; a name without the year gets -<year+1> (before the suffix of a single file)."""
+    name = folder.stem if folder.is_file() else folder.name
     new = name.replace(str(year), str(year + 1)) if str(year) in name else f"{name}-{year + 1}"
-    return folder.with_name(new)
+    return folder.with_name(new + (folder.suffix if folder.is_file() else ""))
 
 
 def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     """Copy this year's folder; next year's budget_year, this year's computed figures as last year's.
 
-    Amounts, projects and texts stay as a draft to edit. Only the lines that must change are rewritten,
-    so the clerk's comments survive.
+    Amounts, projects and texts stay as a draft to edit. Only the lines that must change are rewritten, so the
+    clerk's comments, quoting and indentation survive. The copy is made in a hidden staging folder beside the
+    target and moved in at the end: on any failure nothing is left that would block a rerun.
     """
     from .build.figures import department_figures
     from .errors import InputError, Severity
@@ -122,38 +124,31 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
         raise InputError(findings)
     year = budget.budget_year
     target = target or next_folder(folder, year)
-    if target.exists():
+    if target.is_symlink() or target.exists() and not (target.is_dir() and not any(target.iterdir())):
         raise ScaffoldError(f"目录 {target} 已存在；请用 --out 指定新目录")
     f = department_figures(budget)
-    shutil.copytree(folder, target)
-    dept_file = target / Path(budget.department._at.file).resolve().relative_to(folder.resolve()) \
-        if folder.is_dir() else target
-    text = dept_file.read_text(encoding="utf-8")
-    text, n = re.subn(r"(?m)^budget_year:\s*\d+", f"budget_year: {year + 1}", text, count=1)
     g = f.sangong
     per = budget.amount_unit.per_wan
 
     def typed(value) -> str:  # in the unit the department types (exact: 元 = 万元 × 10⁴)
         return money(value * per)
 
-    block = [
-        f"  last_year:                     # {year} 年预算（由 budgetgen new-year 从上年数据计算，单位：{budget.amount_unit.value}）",
-        f"    year: {year}",
-        f"    personnel: {typed(f.personnel)}",
-        f"    public: {typed(f.public)}",
-        f"    project: {typed(f.project)}",
-        f"    sangong: {{abroad: {typed(g['abroad'])}, vehicle_purchase: {typed(g['vehicle_purchase'])}, "
-        f"vehicle_operation: {typed(g['vehicle_operation'])}, reception: {typed(g['reception'])}}}",
-        "  reasons:                       # 请写明与上年相比的增减原因",
-        '    total: ""', '    personnel: ""', '    public: ""', '    project: ""', '    sangong: ""',
+    last_year = [
+        f"last_year:  # {year} 年预算（由 budgetgen new-year 从上年数据计算，单位：{budget.amount_unit.value}）",
+        f"{{}}year: {year}",
+        f"{{}}personnel: {typed(f.personnel)}",
+        f"{{}}public: {typed(f.public)}",
+        f"{{}}project: {typed(f.project)}",
+        f"{{}}sangong: {{{{abroad: {typed(g['abroad'])}, vehicle_purchase: {typed(g['vehicle_purchase'])}, "
+        f"vehicle_operation: {typed(g['vehicle_operation'])}, reception: {typed(g['reception'])}}}}}",
+        "reasons:  # 请写明与上年相比的增减原因",
+        '{}total: ""', '{}personnel: ""', '{}public: ""', '{}project: ""', '{}sangong: ""',
     ]
-    text = _drop_block(text, "last_year")
-    text = _drop_block(text, "reasons")
-    text = re.sub(r"(?m)^department:[^\n]*\n", lambda m: m.group(0) + "\n".join(block) + "\n", text, count=1)
-    dept_file.write_text(text, encoding="utf-8")
-    notes = [f"预算年度改为 {year + 1}", f"上年数据：人员经费 {money(f.personnel)}、公用经费 {money(f.public)}、"
-             f"项目支出 {money(f.project)}、“三公”经费 {money(g['sangong'])} 万元",
-             "各项金额、项目和文字沿用今年的内容作为草稿，请逐项修改"]
+    edits, notes = _next_year_texts(folder, year, last_year)
+    _build_beside(folder, target, edits)
+    notes[:0] = [f"预算年度改为 {year + 1}", f"上年数据：人员经费 {money(f.personnel)}、公用经费 {money(f.public)}、"
+                 f"项目支出 {money(f.project)}、“三公”经费 {money(g['sangong'])} 万元",
+                 "各项金额、项目和文字沿用今年的内容作为草稿，请逐项修改"]
     stale = [u for u in budget.units if u.last_year is not None]
     if stale:  # a unit's own last year is now two years old; the department's block above stands for all
         notes.append("以下单位文件中的 last_year 仍是上一年的数字，请改为本年（"
@@ -161,15 +156,152 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     return target, notes
 
 
-def _drop_block(text: str, key: str) -> str:
-    """Drop `  key:` under department and every line indented below it."""
-    out, skipping = [], False
-    for line in text.split("\n"):
-        if skipping and line.startswith("    "):
+def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Path, str], list[str]]:
+    """The files that change, by path relative to the folder ("." for a single file), with their new text:
+    every budget_year (in whichever files hold one) one year on, and in the department's file the last_year and
+    reasons blocks replaced by `block`, indented as the file indents."""
+    import yaml
+
+    from .model.loader import yaml_files
+
+    edits: dict[Path, str] = {}
+    notes: list[str] = []
+    years = department = 0
+    for path in yaml_files(folder):
+        rel = path.relative_to(folder) if folder.is_dir() else Path(".")
+        text, encoding = _read_text(path)
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            raise ScaffoldError(f"无法读取 {path}：{exc}") from None
+        if not isinstance(root, yaml.MappingNode):
             continue
-        skipping = False
-        if re.match(rf"^  {key}:", line):
-            skipping = True
+        changes: list[tuple[int, int, str]] = []  # (start, end, replacement) in character indexes
+        keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+        if "budget_year" in keys:
+            value = keys["budget_year"][1]
+            quote = value.style if isinstance(value, yaml.ScalarNode) and value.style in ("'", '"') else ""
+            changes.append((value.start_mark.index, value.end_mark.index, f"{quote}{year + 1}{quote}"))
+            years += 1
+        if "department" in keys:
+            changes += _department_changes(text, *keys["department"], block, path)
+            department += 1
+        if not changes:
             continue
-        out.append(line)
-    return "\n".join(out)
+        for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
+            text = text[:start] + new + text[end:]
+        _check(text, path, year, "department" in keys)
+        edits[rel] = text
+        if encoding != "utf-8":
+            notes.append(f"{rel if folder.is_dir() else path.name} 原为 {encoding} 编码，新目录中已另存为 UTF-8")
+    if not years or department != 1:
+        raise ScaffoldError(f"在 {folder} 中没有找到 budget_year 或唯一的 department，无法生成下一年度目录")
+    return edits, notes
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """A YAML file's text as the loader reads it (UTF-8 with or without BOM, else GBK/GB18030), and which."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "GBK"
+    except UnicodeDecodeError:
+        raise ScaffoldError(f"{path} 既不是 UTF-8 也不是 GBK 编码；请用文本编辑器另存为 UTF-8 后重试") from None
+
+
+_BREAKS = "\r\n\x85\u2028\u2029"  # what YAML counts as a line break
+
+
+def _line_start(text: str, index: int) -> int:
+    return max(text.rfind(b, 0, index) for b in _BREAKS) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index after the line break that ends the line holding `index` (or the end of the text)."""
+    ends = [i for i in (text.find(b, index) for b in _BREAKS) if i >= 0]
+    if not ends:
+        return len(text)
+    end = min(ends)
+    return end + 2 if text.startswith("\r\n", end) else end + 1
+
+
+def _department_changes(text: str, key, value, block: list[str], path: Path) -> list[tuple[int, int, str]]:
+    """Drop department.last_year and department.reasons (with every line of their values) and put `block` first
+    under department, at the indentation of department's own keys."""
+    import yaml
+
+    if not isinstance(value, yaml.MappingNode) or value.flow_style or not value.value:
+        raise ScaffoldError(f"{path} 中的 department 不是逐行书写的（例如写成了 {{…}}），new-year 无法改写；"
+                            "请改为每个字段一行后重试")
+    indent = value.value[0][0].start_mark.column
+    step = " " * max(indent, 2)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = [" " * indent + line.format(step) for line in block]
+    at = _line_end(text, key.end_mark.index)
+    changes = [(at, at, newline.join(lines) + newline)]
+    for k, v in value.value:
+        if getattr(k, "value", None) in ("last_year", "reasons"):
+            changes.append((_line_start(text, k.start_mark.index), _value_end(text, k, v), ""))
+    return changes
+
+
+def _value_end(text: str, key, value) -> int:
+    """Where the lines of `key: value` end: after its last line that holds more than blanks or a comment (the
+    comments and blank lines after it stay, as they may belong to what follows)."""
+    start = _line_start(text, key.start_mark.index)
+    end = value.end_mark.index
+    if text[_line_start(text, end):end].strip():  # the value ends inside a line: keep to that line's end
+        return _line_end(text, end)
+    cut = _line_start(text, end)  # the value ends where the next token's line starts
+    while cut > start:
+        prev = _line_start(text, cut - (2 if text.startswith("\r\n", cut - 2) else 1))
+        line = text[prev:cut].strip()
+        if line and not line.startswith("#"):
+            break
+        cut = prev
+    return max(cut, _line_end(text, key.start_mark.index))
+
+
+def _check(text: str, path: Path, year: int, department: bool) -> None:
+    """The rewritten file reads back with next year and this year as last year (else: nothing is written)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+        ok = data.get("budget_year", year + 1) in (year + 1, str(year + 1)) and (
+            not department or data["department"]["last_year"]["year"] == year)
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise ScaffoldError(f"改写 {path} 时出错（程序内部错误），没有生成新目录；请把该文件报告给维护人员")
+
+
+def _build_beside(folder: Path, target: Path, edits: dict[Path, str]) -> None:
+    """Copy folder, apply the edits, and move the result to target: built in a hidden staging folder beside the
+    target (same file system), so a failure or a killed run leaves no half-made folder."""
+    from .writers import STAGING_PREFIX, OutputSet
+
+    with OutputSet(target.parent) as staged:  # also removes what killed runs left there
+        built = staged.folder / target.name
+        if folder.is_dir():
+            shutil.copytree(folder, built, symlinks=True, ignore=shutil.ignore_patterns(f"{STAGING_PREFIX}*"))
+        else:
+            shutil.copy2(folder, built)
+        for rel, text in edits.items():
+            path = built / rel if folder.is_dir() else built
+            path.unlink()  # a symlinked file is replaced by the new file, never written through
+            path.write_text(text, encoding="utf-8", newline="")
+        if folder.is_dir():
+            os.replace(built, target)  # an empty target folder is replaced; a non-empty one is refused
+        else:
+            try:
+                os.link(built, target)  # never replaces an existing file
+            except FileExistsError:
+                raise
+            except OSError:  # no hard links on this file system
+                if target.exists():
+                    raise FileExistsError(errno.EEXIST, "文件已存在", str(target)) from None
+                os.replace(built, target)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import tempfile
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, fmt
 from ..build.grid import expand
 from ..document import Cell, Disclosure, Table
-from . import atomic, publish_dir
+from . import atomic, fit_bytes
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -77,40 +75,56 @@ def write_json(doc: Disclosure, out: Path, stem: str) -> list[Path]:
     return [path]
 
 
-def csv_name(index: int, table: Table) -> str:
-    safe = "".join(ch for ch in table.title if ch not in '\\/:*?"<>|“”')
-    return f"{index:03d}-{table.id}-{safe}.csv"
+CSV_NAME_BYTES = 180  # a table title can be a project's name of any length; names are limited to 255 bytes
+
+# A cell a spreadsheet would run as a formula (or as DDE): its first character. Tab and CR as OWASP lists them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
+def csv_safe(value):
+    """A CSV cell as text a spreadsheet shows and never executes: a leading apostrophe before =, +, -, @, tab
+    or CR, as Excel and LibreOffice users know it; numbers (-0.50, 1841.44, 95.00%) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_row(row) -> list:
+    return [csv_safe(v) for v in row]
+
+
+def csv_name(index: int, table: Table, digits: int = 3) -> str:
+    safe = "".join(ch for ch in table.title if ch not in '\\/:*?"<>|“”' and ch >= " ")
+    head = f"{index:0{digits}d}-{table.id}-"
+    return head + fit_bytes(safe, CSV_NAME_BYTES - len(head.encode("utf-8")) - 4) + ".csv"
 
 
 def write_csv(doc: Disclosure, out: Path, stem: str) -> list[Path]:
-    """One CSV per table in a folder, UTF-8 with BOM so Excel opens it; the folder is replaced as a whole."""
+    """One CSV per table in a new folder, UTF-8 with BOM so Excel opens it.
+
+    `out` is a fresh staging folder (batch.render_one's OutputSet), so the folder replaces the old one as a whole."""
     folder = out / f"{stem}-csv"
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=out))
-    try:
-        for i, table in enumerate(doc.tables(), start=1):
-            data = table_data(table)
-            with open(staging / csv_name(i, table), "w", encoding="utf-8-sig", newline="") as handle:
+    folder.mkdir(parents=True)
+    tables = doc.tables()
+    digits = max(3, len(str(len(tables))))
+    for i, table in enumerate(tables, start=1):
+        data = table_data(table)
+        path = folder / csv_name(i, table, digits)
+        try:
+            with open(path, "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 if table.banner:
-                    writer.writerow([table.title, f"{table.banner.code} {table.banner.name}",
-                                     f"预算年度：{table.banner.year}" if table.banner.year else "",
-                                     table.banner.unit_label or table.banner.extra or ""])
+                    writer.writerow(csv_row([table.title, f"{table.banner.code} {table.banner.name}",
+                                             f"预算年度：{table.banner.year}" if table.banner.year else "",
+                                             table.banner.unit_label or table.banner.extra or ""]))
                 else:
-                    writer.writerow([table.title])
-                writer.writerows(data["lead"] + data["header"] + data["rows"])
+                    writer.writerow(csv_row([table.title]))
+                writer.writerows(csv_row(r) for r in data["lead"] + data["header"] + data["rows"])
                 if table.empty_note:
-                    writer.writerow([table.empty_note])
-        publish_dir(staging)
-        old = None
-        if folder.exists():
-            old = out / f".{folder.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-        os.replace(staging, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+                    writer.writerow(csv_row([table.empty_note]))
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(path)  # a failed write (disk full) names no file by itself
+            raise
     return [folder]

@@ -152,7 +152,7 @@ class _Package:
     def set_properties(self, doc: Disclosure) -> None:
         core = self.document.core_properties
         for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开").items():
-            setattr(core, name, value)
+            setattr(core, name, x.xml_safe(value, x.TARGET) if isinstance(value, str) else value)
         core.revision = 1
         self.overrides["/docProps/app.xml"] = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from . import xml_safe
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -32,11 +34,13 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 # Characters Word may draw with either the Latin or the East Asian font (curly quotes, dashes, ellipsis, ≥ …);
 # a run holding one says w:hint="eastAsia", as Word itself does for text typed in Chinese.
 _AMBIGUOUS = re.compile("[\u00a7\u00a8\u00b0\u00b1\u00b7\u00d7\u00f7\u2010-\u2bff]")
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+TARGET = "Word 文档"
 
 
 def esc(text: str) -> str:
-    return _INVALID.sub("", text).translate(_ESCAPES)
+    """Text for an XML attribute or element; a character XML forbids is refused (ForbiddenCharacter), never
+    dropped silently nor written into a file Word cannot open."""
+    return xml_safe(text, TARGET).translate(_ESCAPES)
 
 
 def run(text: str, char_style: str | None = None) -> str:

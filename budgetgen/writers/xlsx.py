@@ -30,7 +30,7 @@ from pathlib import Path
 from .. import fmt
 from ..build.grid import anchors
 from ..document import Cell, Disclosure, Row, Table
-from . import atomic, core_properties, fixed_zip
+from . import atomic, core_properties, fixed_zip, xml_safe
 
 NINE = tuple(f"t{i}" for i in range(1, 10))
 FONT = "宋体"
@@ -44,6 +44,16 @@ CJK_WIDTH = 1.8
 TEXT_STRETCH = 1.4  # a text column may grow to this multiple of its relative width to avoid wrapping
 LINE_HEIGHT = 14.0  # points per text line at BODY_SIZE
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+TARGET = "Excel 工作簿"
+
+
+def set_text(c, value) -> None:
+    """A cell's value; text is text: never a formula (openpyxl reads "=…" as one), never a character XML forbids."""
+    if isinstance(value, str):
+        xml_safe(value, TARGET)
+    c.value = value
+    if isinstance(value, str) and c.data_type == "f":
+        c.data_type = "s"
 
 
 @dataclass
@@ -182,7 +192,8 @@ class SheetWriter:
 
     def merged_text(self, row: int, text: str, style, height: float | None = None) -> None:
         ws = self.ws
-        c = ws.cell(row=row, column=1, value=text)
+        c = ws.cell(row=row, column=1)
+        set_text(c, text)
         style.apply(c)
         if self.width > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=self.width)
@@ -209,7 +220,8 @@ class SheetWriter:
         else:
             spans = [(1, w, "　　".join(x for x in (left, middle, right) if x), "left")]
         for start, end, text, align in spans:
-            c = self.ws.cell(row=row, column=start, value=text or None)
+            c = self.ws.cell(row=row, column=start)
+            set_text(c, text or None)
             self.s.banner[align].apply(c)
             if end > start:
                 self.ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
@@ -241,7 +253,8 @@ class SheetWriter:
             c = ws.cell(row=p.row, column=p.col)
             set_decimal(c, value)
         else:
-            c = ws.cell(row=p.row, column=p.col, value=value)
+            c = ws.cell(row=p.row, column=p.col)
+            set_text(c, value)
         style.apply(c)
         if number_format:
             c.number_format = number_format
@@ -347,11 +360,13 @@ def build_workbook(doc: Disclosure):
     styles = Styles()
     tables = nine_tables(doc)
     for table, name in zip(tables, sheet_names(tables)):
-        ws = wb.create_sheet(title=name)
+        ws = wb.create_sheet(title=xml_safe(name, TARGET))
         SheetWriter(ws, table, styles).write()
     if not tables:
         wb.create_sheet(title="无公开表")
     for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开表").items():
+        if isinstance(value, str):
+            xml_safe(value, TARGET)
         setattr(wb.properties, OPENPYXL_NAMES.get(name, name), value)
     return wb
 
