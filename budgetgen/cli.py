@@ -81,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("budgetgen: 已中断，未写出不完整的文件。", file=sys.stderr)
         return 130
+    except OSError as exc:  # e.g. a full disk while `schema --out` or `init` writes: named, not a traceback
+        from .errors import describe_os_error
+
+        print(f"budgetgen: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -219,7 +224,18 @@ def cmd_check(args) -> int:
         raise UsageError(f"报告格式只能是 html、csv、json，实际为 {args.format}")
     departments = _departments(args.paths)
     outcomes = batch.run(departments, batch.check_one, args.jobs or batch.default_jobs(), _progress(departments, "检查"))
-    for path in write_report(outcomes, args.out, formats):
+    try:
+        report = write_report(outcomes, args.out, formats)
+    except writers.CommitError as exc:
+        print(f"budgetgen: 检查报告未生成：{batch.commit_failure(exc, args.out)}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        from .errors import describe_os_error
+
+        print(f"budgetgen: 检查报告未生成：{describe_os_error(exc)}；{batch.UNCHANGED.format(target=args.out)}",
+              file=sys.stderr)
+        return 1
+    for path in report:
         print(f"已生成 {path}")
     failed = [o for o in outcomes if o.failed]
     print(f"共 {len(outcomes)} 个部门：通过 {len(outcomes) - len(failed)} 个，未通过 {len(failed)} 个；"

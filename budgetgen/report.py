@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .batch import Outcome
-from .writers import atomic
+from .writers import OutputSet, atomic
 from .writers.data import csv_row
 
 # Finding codes a finance bureau asks about first, with the question they answer.
@@ -53,7 +53,19 @@ def report_data(outcomes: list[Outcome]) -> dict:
 
 
 def write_report(outcomes: list[Outcome], out: Path, formats: list[str]) -> list[Path]:
+    """The report in the given formats, replacing an earlier report as a whole (OutputSet) or not at all."""
     data = report_data(outcomes)
+    with OutputSet(out) as staged:
+        try:
+            written = _write(data, staged.folder, formats)
+        except OSError as exc:
+            if exc.filename:
+                exc.filename = str(staged.final(exc.filename))  # the file as the clerk knows it
+            raise
+        return staged.commit(written)
+
+
+def _write(data: dict, out: Path, formats: list[str]) -> list[Path]:
     written = []
     if "json" in formats:
         path = out / "check-report.json"

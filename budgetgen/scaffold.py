@@ -292,6 +292,8 @@ def _build_beside(folder: Path, target: Path, edits: dict[Path, str]) -> None:
             shutil.copy2(folder, built)
         for rel, text in edits.items():
             path = built / rel if folder.is_dir() else built
+            if not path.parent.resolve().is_relative_to(built.resolve().parent):  # never written through a link
+                raise ScaffoldError(f"{folder / rel} 位于链接的目录中，new-year 不会改写它；请先复制为普通目录")
             path.unlink()  # a symlinked file is replaced by the new file, never written through
             path.write_text(text, encoding="utf-8", newline="")
         if folder.is_dir():

@@ -171,6 +171,28 @@ def test_a_failure_in_any_format_leaves_the_old_set_untouched_and_says_so(tmp_pa
     assert set(after) == set(before) and all(after[k] != before[k] for k in ("局.json", "局.html", "局.xlsx"))
 
 
+def test_a_full_disk_during_the_check_report_keeps_the_old_report(tmp_path, capsys, monkeypatch):
+    county = tmp_path / "全县"
+    department(county / "甲局")
+    report = tmp_path / "report"
+    main(["check", str(county), "--out", str(report)])
+    before = snapshot(report)
+    assert set(before) == {"check-report.csv", "check-report.html", "check-report.json"}
+    department(county / "乙局")
+    real = os.fdopen
+
+    def fdopen(fd, *args, **kwargs):
+        handle = real(fd, *args, **kwargs)
+        return _Full(handle) if ".check-report.csv." in os.readlink(f"/proc/self/fd/{fd}") else handle
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    capsys.readouterr()
+    assert main(["check", str(county), "--out", str(report)]) == 1
+    err = capsys.readouterr().err
+    assert f"检查报告未生成：磁盘空间已满，写入 {report / 'check-report.csv'} 时失败" in err and "Traceback" not in err
+    assert snapshot(report) == before and not hidden(report)
+
+
 def test_a_failed_move_puts_every_old_output_back(tmp_path, monkeypatch):
     target = tmp_path / "out"
     (target / "d-csv").mkdir(parents=True)

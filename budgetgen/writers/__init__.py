@@ -115,7 +115,11 @@ def atomic(path: Path, mode: str = "w") -> Iterator[IO]:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     # the temporary name stays short whatever the final name is (names are limited to 255 bytes)
-    fd, tmp = tempfile.mkstemp(prefix=f".{fit_bytes(path.name, 60)}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{fit_bytes(path.name, 60)}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        exc.filename = str(path)  # not the temporary name the clerk never sees
+        raise
     try:
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
