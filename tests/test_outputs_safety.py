@@ -236,6 +236,29 @@ def test_staging_left_by_a_killed_run_is_cleaned_and_only_ours(tmp_path):
         assert not (target / "d.json").exists()  # a set never complete is never moved in
 
 
+def test_a_killed_render_changes_nothing_and_the_next_run_cleans_up(tmp_path):
+    dept = department(tmp_path / "局")
+    out = tmp_path / "out"
+    assert main(["render", str(dept), "--format", "json,xlsx", "--out", str(out)]) == 0
+    before = snapshot(out)
+    project = dept / "projects" / "01-示例项目.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("amount: 5.00", "amount: 6.00"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.Popen([sys.executable, "-m", "budgetgen", "render", str(dept), "--format", "json,xlsx,pdf",
+                            "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any((p / "new" / "局.xlsx").exists() for p in out.glob(f"{writers.STAGING_PREFIX}*")):
+        assert run.poll() is None and time.monotonic() < deadline  # killed before the PDF is done
+        time.sleep(0.02)
+    run.kill()
+    run.wait()
+    assert hidden(out)  # killed mid-run: its staging folder is left behind
+    visible = {k: v for k, v in snapshot(out).items() if not k.startswith(".")}
+    assert visible == before  # the new XLSX never sat beside the old JSON
+    assert main(["render", str(dept), "--format", "json", "--out", str(out)]) == 0
+    assert not hidden(out)
+
+
 def test_a_run_killed_while_moving_in_is_completed_by_the_next(tmp_path):
     target = tmp_path / "out"
     root = target / f"{writers.STAGING_PREFIX}abc"
