@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import Finding, InputError, Severity, describe_failure
-from .model.loader import CATALOG_FILE, YAML_SUFFIXES
+from .model.loader import CATALOG_FILE, YAML_SUFFIXES, misnamed_yaml
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ def _department_folders(folder: Path, seen: set[Path], links: list[Path], skippe
         skipped.append(Skipped(folder, folder, f"无法读取这个目录（{exc.strerror or exc}）"))
         return
     # a county's 科目补充.yaml (codes for every department below) does not make its folder a department
-    if any(p.is_file() and p.suffix in YAML_SUFFIXES and p.name != CATALOG_FILE for p in entries):
+    # and a folder of misnamed YAML files (a.YAML, a.yaml.txt) is one: the loader names them, never skipped silently
+    if any(p.is_file() and p.name != CATALOG_FILE and (p.suffix in YAML_SUFFIXES or misnamed_yaml(p.name))
+           for p in entries):
         yield folder
         return
     for sub in entries:

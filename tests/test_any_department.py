@@ -344,3 +344,15 @@ def test_new_year_of_a_yuan_department_writes_last_year_in_yuan(tmp_path, capsys
     assert "    personnel: 723456.79\n" in text and "    public: 5000.00\n" in text
     assert "某县第一中学（department.yaml）" in out  # its own last_year is now stale: said
     assert main(["validate", str(tmp_path / "d-2024")]) == 0
+
+
+def test_a_county_department_of_misnamed_files_is_named_not_skipped(tmp_path, capsys):
+    county = tmp_path / "全县"
+    good = department(county / "甲局", ['{function: "2013101", economic: "30201", amount: 3.00}'])
+    bad = department(county / "乙局", ['{function: "2013101", economic: "30201", amount: 3.00}'])
+    (bad / "department.yaml").rename(bad / "department.yaml.txt")
+    assert main(["check", str(county), "--out", str(tmp_path / "report"), "--format", "json"]) == 1
+    data = json.loads((tmp_path / "report" / "check-report.json").read_text(encoding="utf-8"))
+    paths = {Path(d["path"]).name: d for d in data["departments"]}
+    assert set(paths) == {"甲局", "乙局"} and paths["乙局"]["status"] == "失败" and good.exists()
+    assert "department.yaml.txt" in json.dumps(paths["乙局"], ensure_ascii=False)
