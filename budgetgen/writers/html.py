@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .. import __version__, charts
-from ..build.notes import PACKAGE_TEMPLATES, environment
+from ..build.notes import PACKAGE_TEMPLATES, environment, render
 from ..document import Cell, Chart, Disclosure, Heading, Paragraph, Table
 from ..fmt import cell_text  # lived here once; still importable from here
 from . import atomic
@@ -31,7 +31,7 @@ def render_html(doc: Disclosure, templates: Path | None = None, media: str = "sc
     env.filters["svg"] = lambda chart: Markup(charts.svg(chart))  # escapes its own labels
     css_names = ["style.css"] + (["print.css"] if media == "print" else [])
     css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
-    return env.get_template("disclosure.html.j2").render(doc=doc, css=css, version=__version__, media=media)
+    return render(env, "disclosure.html.j2", doc=doc, css=css, version=__version__, media=media)  # time-limited
 
 
 def write_html(doc: Disclosure, out: Path, stem: str, templates: Path | None = None) -> list[Path]:

@@ -19,6 +19,9 @@ cells that repeat (:mod:`.pdf_cells`), and keep Python's cyclic garbage collecto
 ``budgetgen render`` starts the work in an engine forked before the data is read (:mod:`.pdf_engine`), so that
 WeasyPrint's import overlaps the loading and checking. ``BUDGETGEN_PDF_PROCESSES`` caps the number of processes
 (1: always one process).
+
+Both ways fetch images, stylesheets and attachments only from the templates (:func:`.pdf_tree.url_fetcher`);
+a template that asks for anything else gets no PDF and a message naming the URL and the template file.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from ..build.notes import TemplateError
 from ..document import Disclosure
 from ..errors import UsageError
 from . import atomic
@@ -60,15 +65,49 @@ def require_cjk_font() -> None:
 
 
 def pdf_bytes(doc: Disclosure, templates: Path | None = None, variant: str | None = None) -> bytes:
+    """The PDF; TemplateError (and no PDF) if the templates make WeasyPrint fetch anything but their own files
+    or data: URLs (pdf_tree.url_fetcher). An error rather than a warning: the PDF would lack what the template
+    asked for, and a template that reads other files may be hostile — in a county's batch a warning goes
+    unseen, a department without its PDF does not."""
     from . import pdf_engine
+    from .pdf_tree import RefusedURL, user_templates
 
-    with pdf_engine.taken() as engine:  # started by `render` before the data was read, or None
-        require_cjk_font()
-        html = render_html(doc, templates, media="print")
-        if templates is not None and (templates / "html").is_dir():
-            return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all of it
-        data = engine.render(html, variant) if engine is not None else None
-        return data if data is not None else render_pdf(html, variant)[0]
+    try:
+        with pdf_engine.taken() as engine, user_templates(templates):  # engine: started by `render`, or None
+            require_cjk_font()
+            html = render_html(doc, templates, media="print")
+            if templates is not None and (templates / "html").is_dir():
+                return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all
+            data = engine.render(html, variant) if engine is not None else None
+            return data if data is not None else render_pdf(html, variant)[0]
+    except RefusedURL as refused:
+        raise TemplateError(refusal_message(refused.url, templates)) from None
+
+
+def refusal_message(url: str, templates: Path | None) -> str:
+    """The clerk's message for a refused fetch, naming the template files that hold the URL (or its file's
+    name) where they can be found."""
+    shown = url if len(url) <= 120 else url[:120] + "…"
+    files = _referencing(url, templates) if templates is not None else []
+    where = f"（见模板文件 {'、'.join(files)}）" if files else ""
+    return (f"模板要读取 {shown}{where}，已拒绝：自定义模板只能使用模板目录中的文件和 data: 内嵌资源，"
+            "不能读取本机其他文件，也不能访问网络。请删除这处引用，或把所需文件复制到模板目录中")
+
+
+def _referencing(url: str, templates: Path) -> list[str]:
+    parts = urlsplit(url)
+    needles = [url, unquote(url), parts.path, unquote(parts.path), unquote(parts.path).rsplit("/", 1)[-1]]
+    texts = {}
+    for top, _, files in os.walk(templates / "html"):  # only HTML and CSS make WeasyPrint fetch
+        for path in sorted(Path(top, name) for name in files):
+            if path.is_file() and not path.is_symlink() and path.stat().st_size < 2_000_000:
+                texts[path.relative_to(templates).as_posix()] = path.read_text(encoding="utf-8", errors="replace")
+    for needle in needles:
+        if needle.strip("/"):
+            found = [name for name, text in texts.items() if needle in text]
+            if found:
+                return found
+    return []
 
 
 def render_pdf(html: str, variant: str | None = None, processes: int | None = None) -> tuple[bytes, int]:
@@ -95,12 +134,14 @@ def render_single(html: str, variant: str | None = None, fast_parse: bool = True
     """The whole document laid out and drawn by WeasyPrint in this process; fast_parse: read the HTML with
     libxml2 (budgetgen's own templates), not with WeasyPrint's parser (pdf_tree.parse)."""
     from .pdf_cells import cell_layouts
-    from .pdf_tree import gc_paused, html_from_tree, parse
+    from .pdf_tree import base_url, check_fetches, gc_paused, html_from_tree, parse
 
     # PDF/A and PDF/UA (variant): WeasyPrint's own layout of every cell, for the structure tree it tags
     with gc_paused(), cell_layouts(enabled=fast_parse and variant is None):
-        document = html_from_tree(parse(html, fast_parse), BASE_URL, own_templates=fast_parse)
-        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        document = html_from_tree(parse(html, fast_parse), base_url(BASE_URL), own_templates=fast_parse)
+        data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        check_fetches(document)  # a refusal WeasyPrint caught and logged (inside an SVG image) still counts
+        return data
 
 
 def write_pdf(doc: Disclosure, out: Path, stem: str, templates: Path | None = None,

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from .pdf_cells import cell_layouts
 from .pdf_merge import Collected, Part, collect, graft
-from .pdf_tree import gc_paused, html_from_tree, parse
+from .pdf_tree import check_fetches, gc_paused, html_from_tree, parse
 
 log = logging.getLogger("budgetgen.pdf")
 
@@ -173,7 +173,9 @@ def _first_part(doc: _Structure, groups, base_url: str, others: list, to_parent,
             clock.lap("wait for the other parts' pages")
             graft(pdf, first_body, parts, order)
 
-        to_parent.send(skeleton.write_pdf(finisher=finish))
+        data = skeleton.write_pdf(finisher=finish)
+        check_fetches(skeleton)
+        to_parent.send(data)
         clock.lap("write")
     except BaseException:  # noqa: BLE001 — reported to the parent, which falls back to one process
         _report(to_parent, traceback.format_exc())
@@ -208,6 +210,7 @@ def _draw(document) -> Part:
     try:
         document.write_pdf(finisher=finish)
     except Collected as done:
+        check_fetches(document)
         return done.part
     raise RuntimeError("WeasyPrint wrote the PDF without calling the finisher")
 
@@ -249,8 +252,13 @@ def _receive(connection):
 
 
 def _layout(root: ET.Element, base_url: str):
+    """The laid-out document; RefusedURL if it asked for a resource outside the templates (pdf_tree.url_fetcher:
+    the probe raises it in this process, a part reports it and the caller renders in one process, which raises
+    it)."""
     with cell_layouts():
-        return html_from_tree(root, base_url).render()
+        document = html_from_tree(root, base_url).render()
+    check_fetches(document)
+    return document
 
 
 def _page_info(page) -> PageInfo:

@@ -3,16 +3,98 @@
 WeasyPrint parses HTML with tinyhtml5, in pure Python: about a second for a disclosure. libxml2 (lxml, which
 python-docx already needs) reads budgetgen's own templates into the same tree some 50 times faster. A tree
 parsed here can also be cut and pieced together (pdf_split) before WeasyPrint sees it.
+
+Every weasyprint.HTML made here fetches through url_fetcher(): budgetgen's templates, the --templates folder
+and data: URLs, nothing else — a template from others must not put a file of this computer into the PDF, nor
+reach the network.
 """
 
 from __future__ import annotations
 
 import gc
+import mimetypes
 import re
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 SVG = "http://www.w3.org/2000/svg"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # as build.notes has it
+_user_templates: ContextVar[Path | None] = ContextVar("budgetgen_user_templates", default=None)
+_fetcher_class = None
+
+
+class RefusedURL(BaseException):
+    """A resource WeasyPrint was asked to fetch from outside the templates: the PDF must not be made.
+    BaseException, as WeasyPrint's FatalURLFetchingError: its fetch points let nothing less through."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+@contextmanager
+def user_templates(folder: Path | None):
+    """While in the block, URL fetchers also allow the files of this --templates folder."""
+    token = _user_templates.set(folder)
+    try:
+        yield
+    finally:
+        _user_templates.reset(token)
+
+
+def base_url(default: str) -> str:
+    """Where a custom template's relative URLs point: its html folder (default for budgetgen's own)."""
+    folder = _user_templates.get()
+    if folder is not None and (folder / "html").is_dir():
+        return (folder / "html").resolve().as_uri() + "/"
+    return default
+
+
+def url_fetcher():
+    """A WeasyPrint URL fetcher that reads only budgetgen's templates folder, the --templates folder (see
+    user_templates) and data: URLs. Anything else — another file, http(s), ftp — raises RefusedURL (WeasyPrint
+    stops) and is kept in `.refused` (a fetch inside an SVG image is caught by WeasyPrint: check_fetches)."""
+    global _fetcher_class
+    if _fetcher_class is None:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+        class Refused(RefusedURL, FatalURLFetchingError):
+            pass
+
+        class TemplateFetcher(URLFetcher):
+            def __init__(self, roots: list[Path]):
+                super().__init__(timeout=5, allowed_protocols=("data",), allow_redirects=False)
+                self.roots = [root.resolve() for root in roots]
+                self.refused: list[str] = []
+
+            def fetch(self, url, headers=None):
+                scheme = url.split(":", 1)[0].lower()
+                if scheme == "data":
+                    return super().fetch(url, headers)
+                if scheme == "file":
+                    parts = urlsplit(url)
+                    path = Path(url2pathname(parts.path)).resolve()  # symbolic links followed, then judged
+                    if parts.netloc in ("", "localhost") and path.is_file() and \
+                            any(path.is_relative_to(root) for root in self.roots):
+                        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+                self.refused.append(url)
+                raise Refused(url)
+
+        _fetcher_class = TemplateFetcher
+    folder = _user_templates.get()
+    return _fetcher_class([PACKAGE_TEMPLATES] + ([folder] if folder is not None else []))
+
+
+def check_fetches(document) -> None:
+    """RefusedURL if the fetcher of `document` (a weasyprint HTML or Document) refused anything."""
+    refused = getattr(getattr(document, "url_fetcher", None), "refused", None)
+    if refused:
+        raise RefusedURL(refused[0])
 
 
 def parse(text: str, fast: bool = True) -> ET.Element:
@@ -94,19 +176,22 @@ def _from_lxml(el) -> ET.Element:
 
 
 def html_from_tree(root: ET.Element, base_url: str, own_templates: bool = True):
-    """A weasyprint.HTML for a parsed tree: an empty document made the public way (base URL, URL fetcher,
-    media type), then given `root` — what HTML.__init__ does once tinyhtml5 has parsed. Should a WeasyPrint
-    keep its tree elsewhere, the tree is written out and parsed again instead.
+    """A weasyprint.HTML for a parsed tree: an empty document made the public way (base URL, URL fetcher —
+    url_fetcher(), never WeasyPrint's own —, media type), then given `root` — what HTML.__init__ does once
+    tinyhtml5 has parsed. Should a WeasyPrint keep its tree elsewhere, the tree is written out and parsed again
+    instead.
 
     own_templates: the tree comes from budgetgen's templates, which need less of the user-agent stylesheet
     (:func:`lean_ua_stylesheet`)."""
     import cssselect2
     from weasyprint import HTML
 
-    html = HTML(string="<html></html>", base_url=base_url)
+    fetcher = url_fetcher()
+    html = HTML(string="<html></html>", base_url=base_url, url_fetcher=fetcher)
     if not (isinstance(getattr(html, "etree_element", None), ET.Element)
             and isinstance(getattr(html, "wrapper_element", None), cssselect2.ElementWrapper)):
-        html = HTML(string=ET.tostring(root, encoding="unicode", method="html"), base_url=base_url)
+        html = HTML(string=ET.tostring(root, encoding="unicode", method="html"), base_url=base_url,
+                    url_fetcher=fetcher)
     else:
         html.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         html.etree_element = html.wrapper_element.etree_element
