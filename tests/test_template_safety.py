@@ -300,6 +300,16 @@ def test_numbers_and_texts_too_large_to_make_are_refused_at_once(expression, tmp
     assert code == 1 and "过大" in err and time.monotonic() - start < 10
 
 
+@pytest.mark.parametrize("text", ['{% include "09-other.j2" %}', "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}"])
+def test_a_template_that_calls_itself_is_a_clear_error(text, tmp_path, capsys):
+    folder = tmp_path / "tpl" / "notes"
+    folder.mkdir(parents=True)
+    (folder / "09-other.j2").write_text(text + "\n", encoding="utf-8")
+    code, err = run(["render", str(SAMPLES / "wei-2021"), "--format", "html", "--out", str(tmp_path / "out"),
+                     "--templates", str(tmp_path / "tpl")], capsys)
+    assert code == 1 and "嵌套过深" in err and "内部错误" not in err
+
+
 def test_ordinary_arithmetic_in_templates_still_works(tmp_path, capsys):
     folder = tmp_path / "tpl" / "notes"
     folder.mkdir(parents=True)

@@ -238,6 +238,9 @@ def render(env: jinja2.Environment, name: str, **context) -> str:
     except _Timeout:
         raise TemplateError(f"模板 {name} 运行超过 {TEMPLATE_SECONDS:g} 秒仍未完成，已停止：请检查自定义模板中的循环"
                             "（如多层嵌套的 for 循环、过大的 range）") from None
+    except RecursionError:
+        raise TemplateError(f"模板 {name} 嵌套过深，已停止：请检查自定义模板是否包含（include）自身，"
+                            "或宏（macro）是否无休止地调用自身") from None
     finally:
         timer.cancel()
         timer.join()  # no thread left behind: the PDF forks only when this process has one thread
