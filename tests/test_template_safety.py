@@ -372,6 +372,8 @@ def notes_template(tmp_path: Path, text: str) -> Path:
     ("§table {{ 'nosuch' }}", 2, "nosuch"),
     ("§h{{ 7 }} 标题", 2, "§h7"),
     ("§{{ 'bar' }}", 2, "§bar"),
+    ("{% if true %}§baz{% endif %}", 2, "§baz"),
+    ("{% if true %}§table {{ 'nosuch' }}{% endif %}", 2, "nosuch"),
 ])
 def test_an_unknown_structure_line_names_the_template_line(line, number, what, tmp_path, capsys):
     templates = notes_template(tmp_path, f"§h3 九、其他需要说明的事项\n{line}\n")

@@ -149,16 +149,21 @@ def _without_comments(source: str) -> str:
 
 def _check_literal(line: str, filename: str, number: int) -> None:
     """A template line that starts with § and whose kind is written out must be a known kind."""
-    text = line.strip()
-    if not text.startswith("§") or text.startswith(("§{{", "§{%")):
+    text, literal = _written(line)
+    if not text.startswith("§") or text.startswith("§{{"):
         return
-    literal = re.split(r"\{[{%#]", text, maxsplit=1)[0]
     complete = literal == text
     if complete and _STRUCTURE.fullmatch(text) is None or not complete and not _may_start(literal):
         raise TemplateError(f"模板 {filename} 第 {number} 行：无法识别的结构标记“{_head(text)}”。{_KIND_HELP}")
     found = _STRUCTURE.fullmatch(text) if complete else None
     if found and found["insert"] and found["name"] not in INSERTS:
         raise TemplateError(f"模板 {filename} 第 {number} 行：没有名为“{found['name']}”的表格或图表。{_KIND_HELP}")
+
+
+def _written(line: str) -> tuple[str, str]:
+    """A template line without its {% tags %}, stripped; and its literal start, before any {{ expression }}."""
+    text = re.sub(r"\{%.*?%\}", "", line).strip()
+    return text, text.split("{{", 1)[0]
 
 
 def _may_start(literal: str) -> bool:
@@ -323,8 +328,7 @@ def _template_line(env: jinja2.Environment, line: str) -> str:
         except (jinja2.TemplateNotFound, TemplateError, OSError):
             continue
         for number, text in enumerate(_without_comments(source).split("\n"), start=1):
-            text = text.strip()
-            literal = re.split(r"\{[{%#]", text, maxsplit=1)[0]
+            literal = _written(text)[1]
             if literal.startswith("§") and line.startswith(literal) and len(literal) > best:
                 best, where = len(literal), f"模板 {filename} 第 {number} 行"
     return where
