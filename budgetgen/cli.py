@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="检查部门预算数据，列出全部错误和警告")
     v.add_argument("paths", nargs="+", type=Path, metavar="路径", help="部门目录或 YAML 文件")
     v.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
+    v.add_argument("--templates", type=Path, default=None, metavar="目录",
+                   help="同时检查将用于生成的自定义模板目录（符号链接、语法、§ 结构行）")
 
     r = sub.add_parser("render", help="生成部门预算公开文件（可一次处理多个部门）")
     r.add_argument("paths", nargs="+", type=Path, metavar="路径",
@@ -97,6 +99,12 @@ def cmd_validate(args) -> int:
     from .pipeline import validate
 
     all_findings: list[Finding] = []
+    if args.templates is not None:
+        if not args.templates.is_dir():
+            raise UsageError(f"模板目录不存在：{args.templates}")
+        from .build.notes import template_findings
+
+        all_findings.extend(template_findings(args.templates))
     for path in args.paths:
         _, findings = validate(path)
         all_findings.extend(findings)

@@ -443,3 +443,15 @@ def test_shipped_templates_render_with_no_thread_and_unchanged(tmp_path):
     doc, _ = prepare(SAMPLES / "wei-2021")
     assert threading.active_count() == 1
     assert "\\§" not in "".join(getattr(b, "text", "") for b in doc.blocks)
+
+
+def test_validate_checks_the_templates_it_is_given(tmp_path, capsys):
+    from budgetgen.cli import main
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "09-other.j2").write_text("§bogus 东西\n", encoding="utf-8")
+    assert main(["validate", "samples/wei-2021", "--templates", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "09-other.j2 第 1 行" in out and "§bogus" in out
+    assert main(["validate", "samples/wei-2021", "--templates", "examples/templates-省级"]) == 0
