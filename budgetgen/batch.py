@@ -197,6 +197,21 @@ def check_one(dept: Department) -> Outcome:
     return outcome
 
 
+def duplicate_departments(outcomes: list[Outcome]) -> None:
+    """The same department (code and name) in two folders of a county: an error on each, or it is counted twice."""
+    same: dict[tuple[str, str], list[Outcome]] = {}
+    for o in outcomes:
+        if o.code:
+            same.setdefault((o.code, o.name), []).append(o)
+    for (code, name), group in same.items():
+        for o in group if len(group) > 1 else ():
+            others = "、".join(x.path for x in group if x is not o)
+            message = f"部门 {code} {name} 在 {others} 中也有一份"
+            o.findings.append(Finding(Severity.error, message, o.path, fix="删除重复的目录，或核对部门编码和名称",
+                                      code="duplicate-department"))
+            o.failure = o.failure or message
+
+
 def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: int,
         progress: Callable[[Outcome], None]) -> list[Outcome]:
     """Run work over the departments, in `jobs` processes; results come back in input order."""

@@ -232,6 +232,7 @@ def cmd_check(args) -> int:
         raise UsageError(f"报告格式只能是 html、csv、json，实际为 {args.format}")
     departments = _departments(args.paths)
     outcomes = batch.run(departments, batch.check_one, args.jobs or batch.default_jobs(), _progress(departments, "检查"))
+    batch.duplicate_departments(outcomes)
     try:
         report = write_report(outcomes, args.out, formats)
     except writers.CommitError as exc:

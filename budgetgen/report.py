@@ -6,8 +6,10 @@ import csv
 import io
 import json
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
+from . import fmt
 from .batch import Outcome
 from .writers import OutputSet, atomic
 from .writers.data import csv_row
@@ -27,12 +29,15 @@ HEADLINES = [
     ("catalog-provisional", "当年科目尚未正式公布（暂定科目表）"),
     ("unknown-function-code", "功能分类科目不在 budgetgen 科目表中"),
     ("amount-looks-like-yuan", "金额疑似按元填写（文件为万元）"),
+    ("duplicate-department", "部门编码与其他部门重复"),
 ]
 FIGURES = [("total", "支出合计"), ("basic", "基本支出"), ("project", "项目支出"), ("sangong", "“三公”经费"),
            ("running", "机关运行经费")]
 
 
 def report_data(outcomes: list[Outcome]) -> dict:
+    passed = [o for o in outcomes if not o.failed and o.figures]
+    sums = {key: fmt.money(sum((Decimal(o.figures[key]) for o in passed), Decimal(0))) for key, _ in FIGURES}
     by_code: dict[str, list[str]] = defaultdict(list)
     for o in outcomes:
         for f in o.findings:
@@ -48,7 +53,8 @@ def report_data(outcomes: list[Outcome]) -> dict:
         "headlines": [{"code": code, "question": question, "departments": by_code.get(code, [])}
                       for code, question in HEADLINES],
         "totals": {"departments": len(outcomes), "failed": sum(o.failed for o in outcomes),
-                   "errors": sum(len(o.errors) for o in outcomes), "warnings": sum(len(o.warnings) for o in outcomes)},
+                   "errors": sum(len(o.errors) for o in outcomes), "warnings": sum(len(o.warnings) for o in outcomes),
+                   "passed_with_figures": len(passed), "figures": sums},
     }
 
 

@@ -25,6 +25,8 @@ def county(tmp_path) -> Path:
     shutil.copytree(root / "乡镇" / "新部门", broken)
     project = broken / "projects" / "01-示例项目.yaml"
     project.write_text(project.read_text(encoding="utf-8").replace('"2013105"', '"2013188"'), encoding="utf-8")
+    head = broken / "department.yaml"  # another department, not a second copy of 测试局
+    head.write_text(head.read_text(encoding="utf-8").replace("测试局", "坏测试局"), encoding="utf-8")
     return root
 
 
@@ -48,8 +50,9 @@ def test_check_report_in_three_formats(county, tmp_path, capsys):
     capsys.readouterr()
     assert code == 1
     data = json.loads((out / "check-report.json").read_text(encoding="utf-8"))
-    assert data["totals"] == {"departments": 4, "failed": 1, "errors": 1,
-                              "warnings": sum(d["warnings"] for d in data["departments"])}
+    totals = {k: v for k, v in data["totals"].items() if k in ("departments", "failed", "errors", "warnings")}
+    assert totals == {"departments": 4, "failed": 1, "errors": 1,
+                      "warnings": sum(d["warnings"] for d in data["departments"])}
     by_name = {d["name"]: d for d in data["departments"]}
     assert by_name["中共巨鹿县委办公室"]["figures"]["total"] == "1841.44"
     assert by_name["中国共产党魏县委员会办公室"]["figures"]["sangong"] == "54.50"
@@ -87,3 +90,25 @@ def test_new_year_moves_this_years_figures_into_the_comparison(tmp_path, capsys)
     capsys.readouterr()
     assert main(["validate", str(nxt)]) == 0
     assert "还没有 2024 年的科目表" not in capsys.readouterr().err  # 2024 has its own list (issue 10)
+
+
+def test_check_report_names_duplicate_codes_and_carries_totals(tmp_path):
+    import json
+
+    county = tmp_path / "county"
+    for name in ("a", "b"):
+        shutil.copytree(SAMPLES / "wei-2021", county / name)
+    shutil.copytree(SAMPLES / "julu-2023", county / "c")
+    (county / "c" / "department.yaml").write_text(
+        (county / "c" / "department.yaml").read_text(encoding="utf-8").replace('code: "201"', 'code: "202"', 1),
+        encoding="utf-8")
+    unit = county / "c" / "units" / "201001.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace('"201001"', '"202001"'), encoding="utf-8")
+    assert main(["check", str(county), "--out", str(tmp_path / "r"), "--format", "json,html"]) == 1
+    data = json.loads((tmp_path / "r" / "check-report.json").read_text(encoding="utf-8"))
+    status = {Path(d["path"]).name: d["status"] for d in data["departments"]}
+    assert status == {"a": "失败", "b": "失败", "c": "通过"}
+    assert any(f["code"] == "duplicate-department" for d in data["departments"] for f in d["findings"])
+    # totals over the departments that passed: 巨鹿 alone (1841.44, written independently from the seed)
+    assert data["totals"]["figures"]["total"] == "1841.44" and data["totals"]["passed_with_figures"] == 1
+    assert "合计（通过检查的 1 个部门）" in (tmp_path / "r" / "check-report.html").read_text(encoding="utf-8")
