@@ -240,9 +240,8 @@ def _legacy(raw: bytes, codec: str) -> str | None:
         return None
 
 
-def _unusual_gbk(text: str | None) -> int:
-    """Characters outside ordinary GB2312 text (punctuation, full-width forms, 汉字): kana, Greek, Cyrillic,
-    box drawing, private use and GBK's rare extension characters are what Big5 bytes decode to."""
+def _unusual(text: str | None, codec: str, ordinary) -> int:
+    """How many non-ASCII characters of text fall outside what ordinary text in codec uses."""
     if text is None:
         return 0
     odd = 0
@@ -250,29 +249,22 @@ def _unusual_gbk(text: str | None) -> int:
         if c < "\x80":
             continue
         try:
-            lead = c.encode("gb2312")[0]
+            odd += not ordinary(c.encode(codec))
         except UnicodeEncodeError:
             odd += 1
-            continue
-        odd += not (lead <= 0xA3 or 0xB0 <= lead <= 0xF7)
     return odd
+
+
+def _unusual_gbk(text: str | None) -> int:
+    """Characters outside ordinary GB2312 text (punctuation, full-width forms, 汉字): kana, Greek, Cyrillic,
+    box drawing, private use and GBK's rare extension characters are what Big5 bytes decode to."""
+    return _unusual(text, "gb2312", lambda b: b[0] <= 0xA3 or 0xB0 <= b[0] <= 0xF7)
 
 
 def _unusual_big5(text: str | None) -> int:
     """Characters outside Big5's symbols and its 5,401 frequent characters (level 1): what GBK bytes become."""
-    if text is None:
-        return 0
-    odd = 0
-    for c in text:
-        if c < "\x80":
-            continue
-        try:
-            code = int.from_bytes(c.encode("cp950"), "big")
-        except UnicodeEncodeError:
-            odd += 1
-            continue
-        odd += not (0xA140 <= code <= 0xA3BF or 0xA440 <= code <= 0xC67E)
-    return odd
+    return _unusual(text, "cp950", lambda b: 0xA140 <= int.from_bytes(b, "big") <= 0xA3BF
+                    or 0xA440 <= int.from_bytes(b, "big") <= 0xC67E)
 
 
 def _plausible(text: str, odd: int) -> bool:
