@@ -113,6 +113,12 @@ class Disclosure:
     blocks: list[Block]
     source_name: str = ""
     kind: str = "部门预算"  # or 单位预算: a unit's own disclosure (cover, subtitle, properties)
+    draft: bool = False  # new-year's draft, not yet gone through: the cover says so (draft_notice)
+
+    @property
+    def draft_notice(self) -> str:
+        """The cover's line on a draft, the same in every format; '' for a finished document."""
+        return "草稿：由 budgetgen new-year 生成，尚未核对，不得公开" if self.draft else ""
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

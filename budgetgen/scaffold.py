@@ -182,6 +182,12 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
             value = keys["budget_year"][1]
             quote = value.style if isinstance(value, yaml.ScalarNode) and value.style in ("'", '"') else ""
             changes.append((value.start_mark.index, value.end_mark.index, f"{quote}{year + 1}{quote}"))
+            if not years and "draft" not in keys and keys["budget_year"][0].start_mark.column == 0:
+                # the draft line: checks warn and the cover says 草稿 until the clerk has been through it
+                at = _line_end(text, value.end_mark.index)
+                newline = "\r\n" if "\r\n" in text else "\n"
+                line = f"draft: 由 {year} 年数据生成，金额、项目、文字和资产尚未按 {year + 1} 年核对"
+                changes.append((at, at, ("" if text[at - 1:at] in _BREAKS else newline) + line + newline))
             years += 1
         if "department" in keys:
             changes += _department_changes(text, *keys["department"], block, path)

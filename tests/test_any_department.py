@@ -356,3 +356,28 @@ def test_a_county_department_of_misnamed_files_is_named_not_skipped(tmp_path, ca
     paths = {Path(d["path"]).name: d for d in data["departments"]}
     assert set(paths) == {"甲局", "乙局"} and paths["乙局"]["status"] == "失败" and good.exists()
     assert "department.yaml.txt" in json.dumps(paths["乙局"], ensure_ascii=False)
+
+
+def test_new_year_draft_cannot_pass_for_a_finished_document(tmp_path, capsys):
+    import shutil
+
+    from render_util import SAMPLES
+
+    shutil.copytree(SAMPLES / "julu-2023", tmp_path / "julu-2023")
+    assert main(["new-year", str(tmp_path / "julu-2023")]) == 0
+    nxt = tmp_path / "julu-2024"
+    text = (nxt / "department.yaml").read_text(encoding="utf-8")
+    assert "\ndraft: 由 2023 年数据生成" in text
+    _, findings = validate(nxt)
+    codes = codes_of(findings)
+    assert "draft" in codes and "draft-assets" in codes
+    dated = [f for f in findings if f.code == "draft-dated-text"]
+    assert dated and all("2023 年" in f.message and f.line for f in dated)
+    assert main(["render", str(nxt), "--format", "html", "--out", str(tmp_path / "out")]) == 0
+    assert "草稿：由 budgetgen new-year 生成，尚未核对，不得公开" in (tmp_path / "out" / "julu-2024.html").read_text(
+        encoding="utf-8")
+    # the clerk has been through it and deletes the line: the draft warnings and the cover line go
+    (nxt / "department.yaml").write_text(text.replace(text[text.index("draft:"):text.index("\n", text.index("draft:")) + 1], ""),
+                                         encoding="utf-8")
+    _, findings = validate(nxt)
+    assert not {"draft", "draft-assets", "draft-dated-text"} & set(codes_of(findings))

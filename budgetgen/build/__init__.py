@@ -45,7 +45,7 @@ def build(budget: Budget, templates: Path | None = None):
         blocks.extend(_notes(budget, scope, [unit], env, catalog))
         return Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
                           department_name=unit.name, year=budget.budget_year, blocks=blocks,
-                          source_name=budget.source_name, kind=DocumentKind.unit.value)
+                          source_name=budget.source_name, kind=DocumentKind.unit.value, draft=bool(budget.draft))
     blocks = [Heading("第一部分 部门预算", 1, id="part1")]
     scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}", unit_word)
     blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
@@ -60,7 +60,7 @@ def build(budget: Budget, templates: Path | None = None):
         blocks.extend(_notes(budget, uscope, [unit], env, catalog))
     return Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
                       department_name=dept.name, year=budget.budget_year, blocks=blocks,
-                      source_name=budget.source_name)
+                      source_name=budget.source_name, draft=bool(budget.draft))
 
 
 def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:

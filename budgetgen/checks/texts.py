@@ -36,6 +36,7 @@ def check_texts(budget: Budget) -> list[Finding]:
     out.extend(_changes(budget, figures, ledger))
     out.extend(_quoted_figures(budget, figures))
     out.extend(_placeholders(budget))
+    out.extend(_draft(budget))
     for unit in budget.units:
         if not ledger.for_unit(unit.code):
             out.append(at(unit, W, f"单位“{unit.name}”没有任何预算金额", "code", code="unit-without-money"))
@@ -114,6 +115,28 @@ def _texts(budget: Budget) -> list[tuple[object, str, str]]:
     texts += [(item, "text", item.text) for item in dept.performance.items + dept.performance.safeguards]
     texts += [(dept, "duties", d) for d in dept.duties]
     return [(o, n, t) for o, n, t in texts if t]
+
+
+def _draft(budget: Budget) -> list[Finding]:
+    """While new-year's draft line stands: the draft itself, every text that still names last year, last year's
+    assets — each a warning, so that a draft is never taken for a finished disclosure."""
+    if not budget.draft:
+        return []
+    last = budget.budget_year - 1
+    out = [budget.draft_at.finding(W, f"这是由 {last} 年数据生成的下一年度草稿：{budget.draft}", "draft",
+                                   "逐项核对金额、项目、文字和资产，改好后删除 draft 这一行", "draft")]
+    texts = _texts(budget) + [(p, ("goals", i), g) for p in budget.projects for i, g in enumerate(p.goals)]
+    texts += [(row, name, getattr(row, name)) for p in budget.projects for row in p.indicators
+              for name in ("description", "value")]
+    for owner, field, text in texts:
+        if f"{last}年" in text or f"{last}-" in text:
+            out.append(at(owner, W, f"文字中仍写着 {last} 年：「{text[:40]}」", field, f"改为 {budget.budget_year} 年的内容",
+                          "draft-dated-text"))
+    for unit in budget.units:
+        if unit.assets is not None:
+            out.append(at(unit, W, f"单位“{unit.name}”的固定资产沿用了上一份数据（{last - 1} 年末），表中却将印为截止 "
+                                   f"{last}-12-31", "assets", f"改为 {last} 年末的固定资产数", "draft-assets"))
+    return out
 
 
 def _quoted_figures(budget: Budget, f: Figures) -> list[Finding]:

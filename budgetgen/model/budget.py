@@ -348,6 +348,7 @@ class Fragment(Strict):
     budget_year: int | None = Field(None, ge=2000, le=2100, description="预算年度（科目表自 2019 年起）")
     level: Level | None = Field(None, description="政府层级，决定名词解释等措辞")
     amount_unit: AmountUnit | None = Field(None, description="本部门各文件金额的单位：万元（默认）或 元")
+    draft: str | None = Field(None, description="budgetgen new-year 生成的草稿标记：金额、文字逐项核对修改后删除这一行")
     department: Department | None = None
     units: list[Unit] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
@@ -366,6 +367,8 @@ class Budget(BaseModel):
     budget_year: int
     level: Level
     amount_unit: AmountUnit = AmountUnit.wan  # what the clerk typed; amounts are held in 万元 after loading
+    draft: str = ""  # set by new-year until the clerk has gone through the draft (checks warn, the cover says so)
+    draft_at: Any = None  # loader.Loc of the draft line
     department: Department
     units: list[Unit]
     projects: list[Project]

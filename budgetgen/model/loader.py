@@ -598,12 +598,15 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
     firsts: dict[str, tuple[Any, str]] = {}  # budget_year / level / amount_unit -> (value, file)
     dept_at = None
     department = None
+    draft, draft_at = "", None
     units, projects = [], []
     errors: list[Finding] = []
     for lf in loaded:
         frag = lf.fragment
         if frag is None:
             continue
+        if frag.draft and draft_at is None:
+            draft, draft_at = frag.draft, Loc(lf.smap, ())
         for key, what in (("budget_year", "预算年度"), ("level", "政府层级"), ("amount_unit", "金额单位")):
             value = getattr(frag, key)
             if value is None:
@@ -642,4 +645,5 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
     level = firsts.get("level", (Level.county,))[0]
     unit = firsts.get("amount_unit", (AmountUnit.wan,))[0]
     return Budget(budget_year=year, level=level, amount_unit=unit, department=department, units=units,
-                  projects=projects, source_name=root.stem if root.is_file() else root.name)
+                  projects=projects, source_name=root.stem if root.is_file() else root.name, draft=draft,
+                  draft_at=draft_at)

@@ -283,6 +283,8 @@ class _Body:
         self.para(x.run(doc.department_name), S_COVER_NAME)
         self.para(x.run(f"{doc.year}年{doc.kind}"), S_TITLE)
         self.para(x.run(f"（{doc.kind}信息公开）"), S_SUBTITLE)
+        if doc.draft:
+            self.para(x.run(doc.draft_notice), S_SUBTITLE)
 
     def contents(self) -> None:
         """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry
