@@ -75,3 +75,17 @@ def test_ordering_by_code_puts_uncoded_projects_last_and_says_so():
     assert [b.projects[i].name for i in ordered(b, [0, 1, 2])] == ["甲", "乙", "学生资助"]
     finding = next(f for f in check(b) if f.code == "project-without-code")
     assert "1 个项目没有编码" in finding.message and "学生资助" in finding.message
+
+
+def test_code_format_errors_give_an_example_of_their_own_kind(tmp_path):
+    from budgetgen.pipeline import validate
+
+    path = tmp_path / "d.yaml"
+    path.write_text('budget_year: 2023\ndepartment: {code: "305", name: 某局, duties: [负责]}\nunits:\n'
+                    '  - code: "305001"\n    name: 某局本级\n    nature: 行政\n    basic:\n'
+                    '      - {function: "2013101", economic: "3010", amount: 1.00}\n'
+                    '      - {function: "201310", economic: "30101", amount: 1.005}\n', encoding="utf-8")
+    findings = {f.path: f for f in validate(path)[1]}
+    assert "如 30101" in findings["units[0].basic[0].economic"].fix
+    assert "如 2013101" in findings["units[0].basic[1].function"].fix
+    assert "amount_unit: 元" in findings["units[0].basic[1].amount"].fix

@@ -82,8 +82,8 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
             message = f"{label} 应为金额数字，实际为「{shown}」"
             fix = "只写数字，如 12.50；不要带“万元”或逗号"
         elif kind == "decimal_max_places":
-            message = f"{label} 最多两位小数（金额单位为万元），实际为 {shown}"
-            fix = "四舍五入到分（两位小数）"
+            message = f"{label} 最多两位小数，实际为 {shown}"
+            fix = "按万元填写时保留两位小数（四舍五入）；要按元精确填写，在部门文件顶层加 amount_unit: 元"
         elif kind in ("greater_than_equal", "greater_than"):
             message = f"{label} 不能为负数或小于 {ctx.get('ge', ctx.get('gt'))}，实际为 {shown}"
         elif kind in ("less_than_equal", "less_than"):
@@ -92,8 +92,9 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
             message = f"{label} 数字位数过多：{shown}"
         elif kind == "string_pattern_mismatch":
             digits = {"function": "7 位（项级）", "economic": "5 位（款级）"}.get(str(name), "规定位数")
+            example = {"function": "2013101", "economic": "30101"}.get(str(name), "201001")
             message = f"{label} 编码格式不对：「{shown}」，应为 {digits}数字"
-            fix = "编码只写数字，如 2013101；不要写科目名称"
+            fix = f"编码只写数字，如 {example}；不要写科目名称"
         elif kind == "enum":
             enum = _enum_at(owner, name)
             allowed = "、".join(e.value for e in enum) if enum else ctx.get("expected", "")
