@@ -321,6 +321,10 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
     if tabbed:  # whichever parser reports it, a tab in the indentation is the cause
         line, col = tabbed, lines[tabbed - 1].index("\t") + 1
         message, fix = "用 Tab 键缩进了，YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格"
+    wide = next((n for n in range(min(line, len(lines)), 0, -1) if _FULL_WIDTH_KEY.match(lines[n - 1])), None)
+    if wide and not tabbed:  # “name： 满意度”: YAML reads one scalar and stumbles on the next line
+        line, col = wide, lines[wide - 1].index("：") + 1
+        message, fix = "字段名后用了全角冒号“：”", "改为半角冒号加空格“: ”（英文输入法下的冒号）"
     unclosed = _unclosed_quote(lines[:line])
     if unclosed:  # YAML reports an unclosed quote where it finally gives up, often lines later
         line, col = unclosed
@@ -328,6 +332,9 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
     if 0 < line <= len(lines):
         message += f"：第 {line} 行为「{lines[line - 1].strip()}」"
     return Finding(Severity.error, message, name, line, col, "", fix, "yaml-syntax")
+
+
+_FULL_WIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_]*\s*：")
 
 
 def _unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
