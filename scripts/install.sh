@@ -12,6 +12,8 @@ if [ "${BUDGETGEN_WITH_OFFICE:-0}" = 1 ]; then
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
   dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # Times New Roman's metrics for LibreOffice's DOCX checks (else DejaVu Serif's wider digits wrap amounts)
+  fc-list 2>/dev/null | grep -q "Liberation Serif" || need+=(fonts-liberation)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
