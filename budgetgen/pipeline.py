@@ -9,6 +9,7 @@ from .checks import check
 from .document import Disclosure
 from .errors import Finding, InputError, Severity
 from .model.budget import Budget
+from .model.additions import read_additions
 from .model.loader import load_budget
 
 
@@ -18,7 +19,8 @@ def validate(path: Path) -> tuple[Budget | None, list[Finding]]:
         budget, findings = load_budget(path)
     except InputError as exc:
         return None, _sorted(exc.findings)
-    return budget, _sorted(findings + check(budget))
+    budget.additions, more = read_additions(Path(path))  # 科目补充.yaml beside the department and above it
+    return budget, _sorted(findings + more + check(budget))
 
 
 def prepare(path: Path, templates: Path | None = None) -> tuple[Disclosure, list[Finding]]:

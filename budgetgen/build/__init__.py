@@ -19,12 +19,13 @@ from .tables import INCOME_ROWS, Scope, nine_tables
 GOV_SHORT = {Level.county: "我县", Level.district: "我区", Level.city: "我市", Level.province: "我省"}
 
 
-def gov_short(budget: Budget) -> str:
-    """How the notes name the government: 我县, 我区 …; a township is 我乡 or 我镇 as its name says."""
+def gov_words(budget: Budget) -> tuple[str, str]:
+    """How the notes name the government: (县级, 我县), (区级, 我区) …; a township is (乡镇, 我乡 or 我镇 as its name
+    says)."""
     if budget.level is Level.township:
         name = budget.department.name
-        return "我乡" if "乡" in name and "镇" not in name else "我镇"
-    return GOV_SHORT[budget.level]
+        return "乡镇", "我乡" if "乡" in name and "镇" not in name else "我镇"
+    return budget.level.value, GOV_SHORT[budget.level]
 
 
 def build(budget: Budget, templates: Path | None = None):
@@ -67,9 +68,10 @@ def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> lis
     dept = budget.department
     is_dept = scope.word == "部门"
     unit = units[0]
+    gov, gov_short = gov_words(budget)
     text = ScopeText(
         name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
-        gov="乡镇" if budget.level is Level.township else budget.level.value, gov_short=gov_short(budget),
+        gov=gov, gov_short=gov_short,
         duties_intro="" if is_dept else unit.duties_intro,
         duties=dept.duties if is_dept or unit.duties is None else unit.duties,
         structure=dept.structure if is_dept else "", performance=dept.performance,

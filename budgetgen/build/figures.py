@@ -106,7 +106,8 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
                           "other": other},
         carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
         personnel=personnel, public=basic - personnel, project=project, other_kinds=other_kinds, projects=projects,
-        running=running_ledger.total(), running_uses=[(catalog.economic.get(c, c), a) for c, a in uses],  # unknown codes: checks only
+        # .get: with an unknown code (an error) the checks still compute the figures; nothing is built then
+        running=running_ledger.total(), running_uses=[(catalog.economic.get(c, c), a) for c, a in uses],
         sangong=sangong, procurement=procurement, assets_total=assets_total, assets_planned=planned,
         last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),
     )

@@ -109,9 +109,8 @@ def rounding_note(rows: list[Row]) -> str | None:
     parent against children, column by column; the fixed-row tables (收支总表 …) get the cautious wording as
     soon as any figure was rounded.
     """
-    amounts = [(i, j, c.value) for i, row in enumerate(rows) for j, c in enumerate(row.cells)
-               if c.kind in MONEY and isinstance(c.value, Decimal)]
-    if all(_printed(v) == v for _, _, v in amounts):
+    amounts = [c.value for row in rows for c in row.cells if c.kind in MONEY and isinstance(c.value, Decimal)]
+    if all(_printed(v) == v for v in amounts):
         return None
     if not any(c.kind == "code" for c in rows[0].cells):  # not a 类/款/项 table
         return MAY_BE_ROUNDED

@@ -42,7 +42,6 @@ class Catalog:
     fund: dict[str, str] = field(default_factory=dict)  # function code -> 一般公共预算 / 政府性基金预算 / …
     government_economic: dict[str, str] = field(default_factory=dict)  # 政府预算支出经济分类: 类/款 -> name
     provisional: bool = False  # the year's official list is not published yet: the latest one stands in
-    added: tuple[Addition, ...] = ()  # codes from 科目补充.yaml files, already merged into function/economic
 
     def function_name(self, code: str) -> str:
         return self.function[code]
@@ -58,7 +57,7 @@ class Catalog:
         return GENERAL
 
     def label(self) -> str:
-        """How messages name this list: “2023 年科目表”, or “2026 年科目表（2027 年暂用，尚未公布）”."""
+        """How messages name this list: “2023 年科目表”, or “2027 年科目表（暂定）” for a year not yet published."""
         return f"{self.year} 年科目表" + ("（暂定）" if self.provisional else "")
 
     def nearest_function(self, code: str, fund: str | None = None) -> list[str]:
@@ -80,8 +79,7 @@ class Catalog:
         for a in additions:
             (function if a.kind == "function" else economic)[a.code] = a.name
         return Catalog(self.year, dict(sorted(function.items())), dict(sorted(economic.items())),
-                       _classes(function), self.personnel, self.fund, self.government_economic, self.provisional,
-                       self.added + tuple(additions))
+                       _classes(function), self.personnel, self.fund, self.government_economic, self.provisional)
 
 
 def _nearest(code: str, known: dict[str, str], parents: tuple[int, ...], prefer=None) -> list[str]:
@@ -216,11 +214,17 @@ def for_year(year: int) -> Catalog:
     return load(years[-1])
 
 
+def official_for(budget) -> Catalog:
+    """The official list a department is checked against: its year's (the first list before 2019, where checks
+    report the year)."""
+    return for_year(max(budget.budget_year, FIRST_YEAR))
+
+
 def for_budget(budget) -> Catalog:
-    """The catalog a department is checked and built with: its year's list (the first list before 2019, where
-    checks report the year) plus the codes of its 科目补充.yaml files. Made once per Budget."""
+    """The catalog a department is checked and built with: its official list plus the codes of its 科目补充.yaml
+    files. Made once per Budget."""
     if budget._catalog is None:
-        budget._catalog = for_year(max(budget.budget_year, FIRST_YEAR)).with_additions(tuple(budget.additions))
+        budget._catalog = official_for(budget).with_additions(tuple(budget.additions))
     return budget._catalog
 
 

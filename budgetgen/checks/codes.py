@@ -43,7 +43,7 @@ def _year_finding(budget: Budget, severity, message: str, fix: str, code: str) -
 
 def check_additions(budget: Budget, cat: catalogs.Catalog) -> list[Finding]:
     """Codes a 科目补充.yaml adds: each needs its parent; one the official list names otherwise is a warning."""
-    official = catalogs.for_year(max(budget.budget_year, catalogs.FIRST_YEAR))
+    official = catalogs.official_for(budget)
     findings = []
     for a in budget.additions:
         listed = (official.function if a.kind == "function" else official.economic).get(a.code)

@@ -558,7 +558,8 @@ def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
 
     A file with errors still gives the parts that are valid on their own (budget.partial is then True), so one
     broken file does not hide the findings of the others. Raises InputError (with all findings) only when
-    nothing can be checked: no files, or no budget year or department anywhere.
+    nothing can be checked: no files, or no budget year or department anywhere. The codes of 科目补充.yaml
+    files are the pipeline's to add (model.additions), not the loader's.
     """
     root = Path(root)
     shown = display_name(root)
@@ -574,10 +575,6 @@ def load_budget(root: Path) -> tuple[Budget, list[Finding]]:
         findings.extend(fs)
         loaded.append(lf)
     budget = _merge(loaded, root, shown, findings)
-    budget.partial = any(lf.partial or lf.fragment is None for lf in loaded)
-    from .additions import read_additions  # the department's and its parent folders' 科目补充.yaml
-    budget.additions, more = read_additions(root)
-    findings.extend(more)
     if budget.amount_unit is AmountUnit.yuan:
         to_wan(budget, AmountUnit.yuan.per_wan)
     return budget, findings
@@ -653,4 +650,4 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
     unit = firsts.get("amount_unit", (AmountUnit.wan,))[0]
     return Budget(budget_year=year, level=level, amount_unit=unit, department=department, units=units,
                   projects=projects, source_name=root.stem if root.is_file() else root.name, draft=draft,
-                  draft_at=draft_at)
+                  draft_at=draft_at, partial=broken)
