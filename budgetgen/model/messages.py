@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from enum import Enum
 from typing import Any
@@ -72,6 +73,9 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
         close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         message = f"未知字段 {name}"
         fix = f"是否应为 {close[0]}？" if close else ("可用字段：" + "、".join(known) if known else "")
+        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", str(name)):  # {amount: 1,200.00}: the comma split the figure
+            message = f"“{name}”被当成了字段名：大括号 {{…}} 中的逗号把金额分成了两段（如 1,200.00）"
+            fix = "金额不加千位分隔逗号，写成 1200.00"
         line, col = smap.position(loc, key=True)
     else:
         line, col = smap.position(loc)
