@@ -62,6 +62,9 @@ def test_a_reason_that_goes_the_other_way_is_named():
     b = budget("60万元", last_year=last, reasons={"project": "主要是新增校舍维修项目", "basic": "主要是人员增加"})
     found = [f for f in check(b) if f.code == "reason-against-change"]
     assert len(found) == 1 and "项目支出比上年减少322.25万元" in found[0].message and "新增校舍" in found[0].message
+    b = budget("60万元", last_year=last, reasons={"total": "主要是城市更新项目增加", "basic": "人员增加"})
+    found = [f for f in check(b) if f.code == "reason-against-change"]
+    assert len(found) == 1 and "收支总额比上年减少317.25万元" in found[0].message
     b = budget("60万元", last_year=last, reasons={"project": "主要是压减一般性支出，新增项目减少", "basic": "人员增加"})
     assert "reason-against-change" not in codes(b)
 

@@ -88,6 +88,11 @@ def _unexplained(owner, f: Figures, reasons, who: str) -> list[Finding]:
             out.append(at(reasons, W, f"{who}{label}比上年{change.direction}{fmt.money(change.amount)}万元，原因却写"
                                       f"“{reason}”", key, f"核对原因是否写反（{label}是{change.direction}）",
                           "reason-against-change"))
+    total = f.changes.get("total")
+    if total is not None and reasons.total and _against(reasons.total, total.direction):
+        out.append(at(reasons, W, f"{who}收支总额比上年{total.direction}{fmt.money(total.amount)}万元，原因却写"
+                                  f"“{reasons.total}”", "total", f"核对原因是否写反（总额是{total.direction}）",
+                      "reason-against-change"))
     sangong = f.changes.get("sangong.sangong")
     if sangong is not None and sangong.direction != "持平" and not reasons.sangong:
         out.append(at(owner, W, f"{who}“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
