@@ -206,16 +206,20 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
 
 
 def _read_text(path: Path) -> tuple[str, str]:
-    """A YAML file's text as the loader reads it (UTF-8 with or without BOM, else GBK/GB18030), and which."""
+    """A YAML file's text exactly as the loader read it when validate passed (its decoder), and which encoding.
+    A UTF-8 BOM is kept (the file is written back as it was)."""
+    import codecs
+
+    from .model.loader import decode_text
+
     raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "GBK"
-    except UnicodeDecodeError:
-        raise ScaffoldError(f"{path} 既不是 UTF-8 也不是 GBK 编码；请用文本编辑器另存为 UTF-8 后重试") from None
+    findings: list = []
+    text = decode_text(raw, str(path), findings)
+    if text is None:
+        raise ScaffoldError(f"{path}：{findings[0].message}；请用文本编辑器另存为 UTF-8 后重试")
+    codes = {f.code for f in findings}
+    encoding = "GBK" if "encoding-gbk" in codes else "UTF-16" if "encoding-utf16" in codes else "utf-8"
+    return ("\ufeff" + text if raw.startswith(codecs.BOM_UTF8) else text), encoding
 
 
 _BREAKS = "\r\n\x85\u2028\u2029"  # what YAML counts as a line break

@@ -281,7 +281,7 @@ def test_big5_file_is_not_mistaken_for_gbk_whatever_its_length():
     lines = BIG5_TEXT.splitlines(keepends=True)
     for end in range(4, len(lines) + 1):
         findings: list = []
-        assert loader._decode("".join(lines[:end]).encode("cp950"), "x.yaml", findings) is None
+        assert loader.decode_text("".join(lines[:end]).encode("cp950"), "x.yaml", findings) is None
         assert findings and findings[0].severity is Severity.error, (end, findings)
 
 
@@ -296,7 +296,7 @@ def test_every_sample_file_in_gbk_reads_as_gbk(sample):
         findings: list = []
         if raw == text.encode("utf-8"):
             continue
-        assert loader._decode(raw, path.name, findings) == text, path
+        assert loader.decode_text(raw, path.name, findings) == text, path
         assert [f.code for f in findings] == ["encoding-gbk"], (path, findings)
 
 
@@ -320,7 +320,7 @@ def test_utf16_without_bom_is_refused(tmp_path, capsys):
 
 def test_neither_gbk_nor_big5_is_refused():
     findings: list = []
-    assert loader._decode("name: 测試局 ドイツ Ελλάδα".encode("utf-8")[:-1], "x.yaml", findings) is None
+    assert loader.decode_text("name: 测試局 ドイツ Ελλάδα".encode("utf-8")[:-1], "x.yaml", findings) is None
     assert findings[0].severity is Severity.error
 
 

@@ -180,7 +180,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 SAVE_AS_UTF8 = "用文本编辑器将文件另存为 UTF-8 编码（记事本：“另存为”时编码选 UTF-8）"
 
 
-def _decode(raw: bytes, name: str, findings: list[Finding]) -> str | None:
+def decode_text(raw: bytes, name: str, findings: list[Finding]) -> str | None:
     """The file's text: UTF-8 (with or without BOM), UTF-16/32 with a BOM, or GBK when it reads as Chinese.
 
     Legacy two-byte encodings overlap: most Big5 files decode as GBK (and the reverse) into rare characters, kana
@@ -369,7 +369,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, SourceMap, list[Finding]]:
     except OSError as exc:
         findings.append(Finding(Severity.error, f"无法读取文件：{exc.strerror or exc}", display, code="io"))
         return None, smap, findings
-    text = _decode(raw, display, findings)
+    text = decode_text(raw, display, findings)
     if text is None:
         return None, smap, findings
     unreadable = _unreadable(text, display)
