@@ -173,7 +173,7 @@ def commit_failure(exc, target: Path) -> str:
 
 def check_one(dept: Department) -> Outcome:
     """Validate one department and collect the headline figures a finance bureau compares."""
-    from .build.figures import department_figures
+    from .compose.figures import department_figures
     from .fmt import money
     from .pipeline import validate
 

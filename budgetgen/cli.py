@@ -102,7 +102,7 @@ def cmd_validate(args) -> int:
     if args.templates is not None:
         if not args.templates.is_dir():
             raise UsageError(f"模板目录不存在：{args.templates}")
-        from .build.notes import template_findings
+        from .compose.notes import template_findings
 
         all_findings.extend(template_findings(args.templates))
     for path in args.paths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import build
+from .compose import build
 from .checks import check
 from .document import Disclosure
 from .errors import Finding, InputError, Severity

@@ -114,7 +114,7 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     clerk's comments, quoting and indentation survive. The copy is made in a hidden staging folder beside the
     target and moved in at the end: on any failure nothing is left that would block a rerun.
     """
-    from .build.figures import department_figures
+    from .compose.figures import department_figures
     from .errors import InputError, Severity
     from .pipeline import validate
 

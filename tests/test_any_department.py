@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from budgetgen import catalog
-from budgetgen.build import build
+from budgetgen.compose import build
 from budgetgen.cli import main
 from budgetgen.errors import Severity
 from budgetgen.pipeline import prepare, validate

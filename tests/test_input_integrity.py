@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from budgetgen import fmt
-from budgetgen.build.figures import department_figures
+from budgetgen.compose.figures import department_figures
 from budgetgen.cli import main
 from budgetgen.errors import Severity
 from budgetgen.model import loader

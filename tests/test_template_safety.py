@@ -15,8 +15,8 @@ import jinja2
 import pytest
 from pypdf import PdfReader
 
-from budgetgen.build import build
-from budgetgen.build import notes
+from budgetgen.compose import build
+from budgetgen.compose import notes
 from budgetgen.cli import main
 from budgetgen.document import Heading, Paragraph, Table
 from budgetgen.model.budget import Budget
@@ -422,7 +422,7 @@ def test_template_findings(tmp_path):
 
 
 def test_inserts_known_to_the_template_check_are_those_build_provides(monkeypatch):
-    import budgetgen.build as build_module
+    import budgetgen.compose as build_module
 
     seen = set()
     real = build_module.render_notes

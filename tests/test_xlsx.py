@@ -17,7 +17,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from budgetgen.build.grid import expand
+from budgetgen.compose.grid import expand
 from budgetgen.document import Banner, Column, Table
 from budgetgen.writers.xlsx import sheet_names
 from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf

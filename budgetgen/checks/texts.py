@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from .. import fmt
 from .. import catalog as catalogs
-from ..build.figures import Figures, compute, department_figures, reasons_of
-from ..build.ledger import Ledger, facts_of
+from ..compose.figures import Figures, compute, department_figures, reasons_of
+from ..compose.ledger import Ledger, facts_of
 from ..errors import Finding
 from ..model.budget import Budget
 from .base import W, at

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import __version__, fmt
-from ..build.grid import expand
+from ..compose.grid import expand
 from ..document import Cell, Disclosure, Table
 from . import atomic, fit_bytes
 

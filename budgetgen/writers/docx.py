@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..build.grid import expand, runs
-from ..build.notes import PACKAGE_TEMPLATES
+from ..compose.grid import expand, runs
+from ..compose.notes import PACKAGE_TEMPLATES
 from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Table
 from ..fmt import cell_text
 from . import atomic, core_properties, fixed_zip

@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .. import __version__, charts
-from ..build.notes import PACKAGE_TEMPLATES, environment, render
+from ..compose.notes import PACKAGE_TEMPLATES, environment, render
 from ..document import Cell, Chart, Disclosure, Heading, Paragraph, Table
 from ..fmt import cell_text  # lived here once; still importable from here
 from . import atomic

@@ -33,7 +33,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..build.notes import TemplateError
+from ..compose.notes import TemplateError
 from ..document import Disclosure
 from ..errors import UsageError
 from . import atomic

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 SVG = "http://www.w3.org/2000/svg"
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # as build.notes has it
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # as compose.notes has it
 _user_templates: ContextVar[Path | None] = ContextVar("budgetgen_user_templates", default=None)
 _fetcher_class = None
 

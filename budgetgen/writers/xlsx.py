@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import fmt
-from ..build.grid import anchors
+from ..compose.grid import anchors
 from ..document import Cell, Disclosure, Row, Table
 from . import atomic, core_properties, fixed_zip, xml_safe
 
@@ -66,7 +66,7 @@ class Placed:
 
 
 def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
-    """HTML span semantics (build.grid.anchors) → sheet positions, the first row at `top`."""
+    """HTML span semantics (compose.grid.anchors) → sheet positions, the first row at `top`."""
     return [Placed(top + r, col + 1, cell) for r, col, cell in anchors(rows, width)]
 
 
