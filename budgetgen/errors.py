@@ -106,7 +106,7 @@ def describe_os_error(exc: OSError) -> str:
     return f"文件读写失败：{file} {exc.strerror or exc}".strip()
 
 
-def describe_failure(exc: Exception) -> str:
+def describe_failure(exc: BaseException) -> str:
     """Template, file-system and font failures in words; anything else as an internal error."""
     import jinja2
 

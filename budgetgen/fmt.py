@@ -62,7 +62,8 @@ def cn_number(n: int) -> str:
 
 def _below_10000(n: int) -> str:
     """1..9999 with every 一 written (一十 inside a larger number) and one 零 for each run of zeros."""
-    out, zero = [], False
+    out: list[str] = []
+    zero = False
     for power, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit = n // power % 10
         if digit:

@@ -175,6 +175,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         exc = sys.exc_info()[1]
+        assert exc is not None  # socketserver calls handle_error from inside its except clause
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return  # the browser went away (reload, tab closed): nothing to say
         self.preview.log(f"预览服务处理请求时出错：{describe_failure(exc)}")

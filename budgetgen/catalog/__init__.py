@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 BASE_YEAR = 2023  # the year whose lists are written out in full; every other year is derived by its changes
@@ -85,7 +85,7 @@ class Catalog:
 def _nearest(code: str, known: dict[str, str], parents: tuple[int, ...], prefer=None) -> list[str]:
     """Same-length codes ranked by: same parent first, then the preferred kind, then fewest differing digits."""
     def distance(other: str) -> int:
-        return sum(a != b for a, b in zip(other, code))
+        return sum(a != b for a, b in zip(other, code, strict=True))  # same length: see near below
 
     def rank(other: str) -> tuple:
         outside = tuple(other[:n] != code[:n] for n in parents)
@@ -124,13 +124,13 @@ def _files(folder: str) -> list[str]:
     return sorted(f"{folder}/{p.name}" for p in root.iterdir() if p.name.endswith(".tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _years() -> dict[int, tuple[str, str]]:
     """years.tsv: budget year -> (status 正式/暂定, note)."""
     return {int(row[0]): (row[1], row[2] if len(row) > 2 else "") for _, row in _rows("years.tsv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _base() -> dict[str, dict[str, tuple[str, str]]]:
     """The base year's three lists: kind -> code -> (name, fund)."""
     lists: dict[str, dict[str, tuple[str, str]]] = {"function": {}, "economic": {}, "government": {}}
@@ -150,7 +150,7 @@ def _put(table: dict, code: str, value: tuple[str, str], where: str) -> None:
     table[code] = value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _changes() -> dict[str, list[Change]]:
     out: dict[str, list[Change]] = {"function": [], "economic": [], "government": []}
     for path in _files("changes"):
@@ -228,7 +228,7 @@ def for_budget(budget) -> Catalog:
     return budget._catalog
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(year: int) -> Catalog:
     if year not in _years():
         raise UnknownYear(year)
