@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_c4b2ef731adb2906.txt"
+from render_util import SEEDS
+
+SEED = SEEDS / "000_c4b2ef731adb2906.txt"
 
 PART2_HEADING = "第二部分 部门所属单位预算"
 # `201 中共巨鹿县委办公室` (department) or `201001 中共巨鹿县委办公室本级` (unit): the first line of every page of a table.

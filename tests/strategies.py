@@ -8,7 +8,7 @@ name their unit when there are several, names are unique, procurement lines name
 `model_input(spec)` turns it into the dict `Budget.model_validate` takes (amounts as text, as the loader
 reads them); `write_yaml(spec, folder)` writes it as one YAML file or as a folder of fragments, for
 `load_budget`. `leaves(spec)` flattens it into leaf amounts, the independent oracle the tests compare
-budgetgen's tables with. No test functions here; tests/test_properties.py uses it.
+budgetgen's tables with. No test functions here; tests/test_properties.py and tests/test_hostile_text.py use it.
 """
 
 from __future__ import annotations
@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 
 from budgetgen import catalog as catalogs
+
+# The settings every property test shares (@settings(max_examples=…, **PROFILE)). Reproducible in CI: the same
+# examples every run, no example database; no explain phase (it re-runs a failing example dozens of times, each a
+# full build, and takes minutes).
+PROFILE = dict(deadline=None, derandomize=True, database=None, print_blob=True,
+               phases=(Phase.explicit, Phase.generate, Phase.shrink),
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 YEAR = 2023
 CAT = catalogs.load(YEAR)

@@ -95,6 +95,7 @@ def test_bad_usage_exits_2():
     assert result.returncode == 1 and "路径不存在" in result.stderr
 
 
+@pytest.mark.pdf  # every format: PDF included
 def test_render_writes_every_available_format(tmp_path):
     assert main(["render", str(SAMPLES / "wei-2021"), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "wei-2021.html").stat().st_size > 10_000

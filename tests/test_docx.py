@@ -333,6 +333,7 @@ def pdf_text(rendered, tmp_path_factory) -> dict[str, str]:
     return libreoffice_pdf([rendered[name]["path"] for name in SAMPLE_NAMES], tmp_path_factory.mktemp("pdf"))
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_libreoffice_pdf_has_every_title_and_figure(rendered, pdf_text, name):
     text = re.sub(r"\s+", "", pdf_text[name])

@@ -19,7 +19,7 @@ import strategies as gen
 from budgetgen.cli import main
 from budgetgen.errors import Severity
 from budgetgen.pipeline import validate
-from test_properties import PROFILE
+from strategies import PROFILE
 
 # The classes of issue 11: the notes' § marker, markup and spreadsheet formulas anywhere; other line breaks in free
 # texts; control and non-characters (refused by the loader with their position).

@@ -235,6 +235,7 @@ def test_staging_left_by_a_killed_run_is_cleaned_and_only_ours(tmp_path):
         assert not (target / "d.json").exists()  # a set never complete is never moved in
 
 
+@pytest.mark.pdf  # killed while its PDF is being laid out
 def test_a_killed_render_changes_nothing_and_the_next_run_cleans_up(tmp_path):
     dept = department(tmp_path / "局")
     out = tmp_path / "out"

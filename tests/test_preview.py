@@ -478,6 +478,7 @@ def chromium(tmp_path):
 MARK = "window.__budgetgenNotReloaded"
 
 
+@pytest.mark.chromium
 def test_browser_reloads_on_save_shows_errors_and_recovers(server, dept, chromium):
     tab = Tab(chromium)
     tab.goto(server.url)

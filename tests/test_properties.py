@@ -6,7 +6,7 @@ the model's 14 digits, classified projects, “三公” codes, procurement, ass
 in through `Budget.model_validate` or through YAML files and `load_budget` (one file or a folder of
 fragments), is checked (no errors), built, and written as JSON and HTML. Then:
 
-1. the identities A1–A7 and X1–X7 of checks.md, reusing the checks of tests/test_julu_seed.py on the JSON
+1. the identities A1–A7 and X1–X7 of checks.md, the checks of tests/identities.py, on the JSON
    of every scope (the department and each unit; X7 with several units is the real test);
 2. every table against an independent oracle: the leaf amounts of the spec summed here, not by budgetgen;
 3. the notes (情况说明) against the tables: income, spending, 基本 = 人员 + 公用, the project list, the change
@@ -31,11 +31,12 @@ from types import SimpleNamespace
 
 import markupsafe
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import identities  # checks.md A1–A7 and X1–X7 over the JSON tables
 import strategies as gen
-import test_julu_seed as arithmetic  # checks.md A1–A7 and X1–X7 over the JSON tables (section 4 there)
+from strategies import PROFILE
 from budgetgen import fmt
 from budgetgen.compose import build
 from budgetgen.compose.figures import compute
@@ -48,14 +49,9 @@ from budgetgen.model.loader import load_budget
 from budgetgen.writers.data import document_data
 from budgetgen.writers.html import render_html
 
-# Reproducible in CI: the same examples every run, no example database; no explain phase (it re-runs a
-# failing example dozens of times, each a full build, and takes minutes).
-PROFILE = dict(deadline=None, derandomize=True, database=None, print_blob=True,
-               phases=(Phase.explicit, Phase.generate, Phase.shrink),
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 ZERO = Decimal(0)
 M = r"(\d+\.\d{2})"  # an amount as the notes print it
-KINDS = arithmetic.KINDS
+KINDS = identities.KINDS
 
 
 # --- one example, end to end ---------------------------------------------------------------------------------
@@ -121,7 +117,7 @@ def test_random_departments_of_several_units(spec):
 
 
 def verify(case: Case) -> None:
-    scopes = arithmetic.scopes_of(SimpleNamespace(data=case.data))
+    scopes = identities.scopes_of(SimpleNamespace(data=case.data))
     units = [u["code"] for u in case.spec["units"]]
     assert list(scopes) == [case.dept] + [f"u{u}" for u in units]
     check_json_amounts(case.data)
@@ -133,12 +129,11 @@ def verify(case: Case) -> None:
         check_oracle(tables, leaves)
         check_notes(case, scope, tables, leaves, in_scope)
     # X1–X7 over the whole disclosure (X7: the department row by row = the sum of its units).
-    for x in (arithmetic.test_x1_appropriation_income_rows, arithmetic.test_x2_appropriation_columns_by_class,
-              arithmetic.test_x4_income_and_spending_list_the_same_codes, arithmetic.test_x5_basic_spending_total,
-              arithmetic.test_x6_empty_fund_tables, arithmetic.test_x7_department_is_the_sum_of_its_units):
+    for x in (identities.check_x1, identities.check_x2, identities.check_x4, identities.check_x5, identities.check_x6,
+              identities.check_x7):
         x(scopes)
     # X3 there reads the 合计 row of T2/T3, which an all-zero scope does not have (both tables are empty).
-    arithmetic.test_x3_summary_against_income_and_spending({s: t for s, t in scopes.items() if t["t2"].rows})
+    identities.check_x3({s: t for s, t in scopes.items() if t["t2"].rows})
     for t in scopes.values():
         if not t["t2"].rows:
             t1 = t["t1"]
@@ -148,17 +143,17 @@ def verify(case: Case) -> None:
 
 # --- 1. checks.md inside each table ----------------------------------------------------------------------------
 
-def check_identities(t: dict[str, arithmetic.T]) -> None:
+def check_identities(t: dict[str, identities.T]) -> None:
     assert sorted(t) == KINDS
-    arithmetic.check_a1(t["t1"])
-    arithmetic.check_a2(t["t2"])
+    identities.check_a1(t["t1"])
+    identities.check_a2(t["t2"])
     for kind in ("t3", "t5", "t7", "t8"):
-        arithmetic.check_a3(t[kind])
+        identities.check_a3(t[kind])
     for kind in ("t2", "t3", "t5", "t7", "t8"):
-        arithmetic.check_tree(t[kind], (3, 5, 7))
-    arithmetic.check_a5(t["t4"])
-    arithmetic.check_a6(t["t6"])
-    arithmetic.check_a7(t["t9"])
+        identities.check_tree(t[kind], (3, 5, 7))
+    identities.check_a5(t["t4"])
+    identities.check_a6(t["t6"])
+    identities.check_a7(t["t9"])
 
 
 def check_json_amounts(data: dict) -> None:
@@ -171,7 +166,7 @@ def check_json_amounts(data: dict) -> None:
         figures = [i for i, c in enumerate(table["columns"]) if c["type"] == "amount"]
         for row in table["rows"]:
             for i in figures:
-                assert row[i] == "" or arithmetic.FIGURE.match(row[i]), (table["id"], row)
+                assert row[i] == "" or identities.FIGURE.match(row[i]), (table["id"], row)
         # Amount cells of the nine tables are never empty where the row has a label.
         if table["kind"] in ("t2", "t3", "t5", "t6", "t7", "t8", "t9"):
             assert all(row[i] for row in table["rows"] for i in figures), table["id"]
@@ -188,7 +183,7 @@ def sums(leaves, key, columns) -> dict[str, dict[str, Decimal]]:
     return {k: dict(v) for k, v in out.items() if any(v.values())}
 
 
-def rows_of(t: arithmetic.T, length: int, columns: list[str]) -> dict[str, dict[str, Decimal]]:
+def rows_of(t: identities.T, length: int, columns: list[str]) -> dict[str, dict[str, Decimal]]:
     return {code: {c: t.get(row, c) for c in columns} for code, row in t.coded().items() if len(code) == length}
 
 
@@ -206,7 +201,7 @@ T9_CODES = {"其他因公出国（境）费": {"30212"}, "其中：公务用车�
 T9_FUNDS = ["一般公共预算财政拨款", "政府性基金预算拨款", "国有资本经营预算财政拨款"]
 
 
-def check_oracle(t: dict[str, arithmetic.T], leaves: list[gen.Leaf]) -> None:
+def check_oracle(t: dict[str, identities.T], leaves: list[gen.Leaf]) -> None:
     project = lambda leaf: "项目支出" if leaf.kind == "项目支出" else "基本支出"  # noqa: E731
     t3 = t["t3"].labels[t["t3"].col("合计"):]
     expect(rows_of(t["t3"], 7, t3), sums(leaves, lambda l: l.function, lambda l: ["合计", l.kind]), t3, "T3 项")
@@ -286,7 +281,7 @@ def signed(direction: str, figure: str | None) -> Decimal:
     return {"增加": amount(figure), "减少": -amount(figure), "持平": ZERO}[direction]
 
 
-def check_notes(case: Case, scope: str, t: dict[str, arithmetic.T], leaves: list[gen.Leaf],
+def check_notes(case: Case, scope: str, t: dict[str, identities.T], leaves: list[gen.Leaf],
                 unit_codes: list[str]) -> None:
     spec, year = case.spec, case.spec["budget_year"]
     word = "部门" if scope == case.dept else "单位"
@@ -404,7 +399,7 @@ def check_change(case: Case, texts: list[str], scope: str, word: str, total: Dec
     if "sangong" in ly:
         last = {k: ly["sangong"].get(k, ZERO) for k in ("abroad", "vehicle_purchase", "vehicle_operation",
                                                           "reception")}
-        t9 = arithmetic.scopes_of(SimpleNamespace(data=case.data))[scope]["t9"]
+        t9 = identities.scopes_of(SimpleNamespace(data=case.data))[scope]["t9"]
         now = t9.get(t9.find("项目", "“三公”经费小计"), "合计")
         m = one(texts, rf"“三公”经费较(\d{{4}})年(?:(增加|减少){M}万元|(持平))")
         assert signed(m[2] or m[4], m[3]) == now - sum(last.values(), ZERO)
@@ -505,7 +500,7 @@ def test_notes_basic_spending_excludes_operating_spending():
     doc = build(budget)
     texts = paragraphs(doc)["d201"]
     m = one(texts, rf"支出预算{M}万元，其中：基本支出{M}万元，包括人员经费{M}万元、公用经费{M}万元")
-    t3 = arithmetic.scopes_of(SimpleNamespace(data=document_data(doc)))["d201"]["t3"]
+    t3 = identities.scopes_of(SimpleNamespace(data=document_data(doc)))["d201"]["t3"]
     assert t3.get(t3.rows[0], "基本支出") == Decimal("10.00")  # T3: 基本 10.00, 经营支出 5.00
     assert amount(m[2]) == Decimal("10.00"), m.group(0)  # the notes: 基本支出 15.00, 公用经费 5.00
 
@@ -528,6 +523,7 @@ def test_section_five_heading_without_sangong_comparison():
 
 # --- the PDF shortcuts change nothing, whatever the tables hold ------------------------------------------------
 
+@pytest.mark.pdf
 @pytest.mark.skipif(shutil.which("fc-list") is None, reason="需要 fontconfig 和中文字体")
 @settings(max_examples=4, **PROFILE)
 @given(spec=gen.budgets(min_units=1, max_units=3))

@@ -38,8 +38,13 @@ projects:
   - {name: 测试项目, function: "2013105", economic: "30299", amount: 5.00,
      goals: [完成测试], indicators: [{level1: 产出指标, level2: 数量指标, name: 次数, value: ≥1次}]}
 """
-needs_pdf = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("fc-list") is None,
-                               reason="需要 poppler-utils 和中文字体")
+_pdf_tools = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("fc-list") is None,
+                                reason="需要 poppler-utils 和中文字体")
+
+
+def needs_pdf(test):
+    """Renders a PDF (marker pdf: `make test-fast` leaves it out); skipped without poppler-utils or fonts."""
+    return pytest.mark.pdf(_pdf_tools(test))
 
 
 @pytest.fixture

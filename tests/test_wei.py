@@ -9,8 +9,13 @@ import pytest
 
 from render_util import SEEDS, row, table
 
-SEED = SEEDS / "004_74d00500ad72514a.txt"
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="需要 ../shared/seeds 中的魏县原件")
+SEED = SEEDS / "004_74d00500ad72514a.txt"  # the 魏县 original
+needs_seed = pytest.mark.usefixtures("wei_seed")
+
+
+@pytest.fixture
+def wei_seed(require_seed):
+    require_seed(SEED)
 
 
 @pytest.fixture(scope="module")

@@ -308,6 +308,7 @@ def test_empty_table_note(rendered):
 # --- LibreOffice opens it ----------------------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_converts_it_without_hashes(rendered, tmp_path):
     text = libreoffice_pdf([rendered["julu-2023"]["path"]], tmp_path, layout=True, timeout=300)["julu-2023"]
     assert "###" not in text  # no column too narrow for its figures
