@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..document import Cell, CellKind, Column, Row
-from .ledger import ZERO, Fact, Ledger
+from ..analysis.ledger import ZERO, Fact, Ledger
 
 
 @dataclass
