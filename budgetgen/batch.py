@@ -182,13 +182,13 @@ def check_one(dept: Department) -> Outcome:
     except Exception as exc:  # noqa: BLE001
         outcome.failure = f"检查失败：{exc}"
         return outcome
-    budget, outcome.findings = examined.budget, examined.findings
+    budget, analysis, outcome.findings = examined.budget, examined.analysis, examined.findings
     if budget is not None:
         outcome.name, outcome.code = budget.department.name, budget.department.code
-    if outcome.errors:
-        outcome.failure = outcome.errors[0].render()
+    if outcome.errors or budget is None or analysis is None:
+        outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"
         return outcome
-    f = examined.analysis.department.figures  # the figures the checks read
+    f = analysis.department.figures  # the figures the checks read
     outcome.figures = {"year": str(budget.budget_year), "units": str(len(budget.units)),
                        "projects": str(len(budget.projects)), "total": money(f.spending_total),
                        "basic": money(f.basic), "project": money(f.project), "sangong": money(f.sangong["sangong"]),

@@ -49,9 +49,10 @@ def validate(path: Path) -> tuple[Budget | None, list[Finding]]:
 def prepare(path: Path, templates: Path | None = None) -> tuple[Disclosure, list[Finding]]:
     """The disclosure of one department; raises InputError (with every finding) when there are errors."""
     examined = examine(path)
-    if examined.failed:
+    budget, analysis = examined.budget, examined.analysis
+    if budget is None or analysis is None or examined.failed:
         raise InputError(examined.findings)
-    return build(examined.budget, examined.analysis, templates), examined.findings
+    return build(budget, analysis, templates), examined.findings
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

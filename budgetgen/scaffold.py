@@ -118,14 +118,14 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     from .pipeline import examine
 
     examined = examine(folder)
-    if examined.failed:
+    budget, analysis = examined.budget, examined.analysis
+    if budget is None or analysis is None or examined.failed:
         raise InputError(examined.findings)
-    budget = examined.budget
     year = budget.budget_year
     target = target or next_folder(folder, year)
     if target.is_symlink() or target.exists() and not (target.is_dir() and not any(target.iterdir())):
         raise ScaffoldError(f"目录 {target} 已存在；请用 --out 指定新目录")
-    f = examined.analysis.department.figures  # the figures the checks read
+    f = analysis.department.figures  # the figures the checks read
     g = f.sangong
     per = budget.amount_unit.per_wan
 

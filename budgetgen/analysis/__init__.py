@@ -36,10 +36,10 @@ class Analysis:
         totals = project_totals(ledger) if totals is None else totals
         self.project_totals: dict[int, ProjectTotal] = {i: totals.get(i, ProjectTotal()) for i in self.projects}
         # this year's income (without 上年结转) by source; `income` is table 1's income rows and the income chart's
-        self.income_by_source: dict[Source, Decimal] = ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
+        self.income_by_source = ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
         self.income: list[tuple[str, Decimal]] = income_rows(self.income_by_source)
         # spending by function 类: table 1's spending rows and the spending chart
-        self.spending_by_class: dict[str, Decimal] = ledger.by(lambda f: f.function[:3])
+        self.spending_by_class = ledger.by(lambda f: f.function[:3])
         self.sangong: dict[str, dict[Source, Decimal]] = sangong_items(ledger)  # table 9 and the notes
         self.assets: AssetTotals = asset_totals(self.units)
         self.procurement: ProcurementTotals = procurement_totals(self.units)

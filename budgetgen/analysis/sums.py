@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..model.budget import Source, Unit
 from .ledger import ZERO, Ledger
@@ -22,8 +24,8 @@ INCOME_ROWS: list[tuple[str, tuple[Source, ...]]] = [
 ]
 
 
-def income_rows(by_source: dict[Source, Decimal]) -> list[tuple[str, Decimal]]:
-    """This year's income by the rows of table 1: (label, amount)."""
+def income_rows(by_source: Mapping[Any, Decimal]) -> list[tuple[str, Decimal]]:
+    """This year's income by the rows of table 1: (label, amount); `by_source` as Ledger.by gives it."""
     return [(label, sum((by_source.get(src, ZERO) for src in sources), ZERO)) for label, sources in INCOME_ROWS]
 
 

@@ -1,4 +1,5 @@
-"""Budget + catalog → Disclosure: the only place where figures are computed."""
+"""Budget + its analysis → Disclosure: the tables pivot the analysis' facts; the notes, charts, performance, assets and
+procurement tables take their figures and totals from it (budgetgen.analysis computes them, once per scope)."""
 
 from __future__ import annotations
 
