@@ -173,23 +173,22 @@ def commit_failure(exc, target: Path) -> str:
 
 def check_one(dept: Department) -> Outcome:
     """Validate one department and collect the headline figures a finance bureau compares."""
-    from .compose.figures import department_figures
     from .fmt import money
-    from .pipeline import validate
+    from .pipeline import examine
 
     outcome = Outcome(str(dept.path))
     try:
-        budget, findings = validate(dept.path)
+        examined = examine(dept.path)
     except Exception as exc:  # noqa: BLE001
         outcome.failure = f"检查失败：{exc}"
         return outcome
-    outcome.findings = findings
+    budget, analysis, outcome.findings = examined.budget, examined.analysis, examined.findings
     if budget is not None:
         outcome.name, outcome.code = budget.department.name, budget.department.code
-    if outcome.errors:
-        outcome.failure = outcome.errors[0].render()
+    if outcome.errors or budget is None or analysis is None:
+        outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"
         return outcome
-    f = department_figures(budget)
+    f = analysis.department.figures  # the figures the checks read
     outcome.figures = {"year": str(budget.budget_year), "units": str(len(budget.units)),
                        "projects": str(len(budget.projects)), "total": money(f.spending_total),
                        "basic": money(f.basic), "project": money(f.project), "sangong": money(f.sangong["sangong"]),

@@ -114,19 +114,18 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     clerk's comments, quoting and indentation survive. The copy is made in a hidden staging folder beside the
     target and moved in at the end: on any failure nothing is left that would block a rerun.
     """
-    from .compose.figures import department_figures
-    from .errors import InputError, Severity
-    from .pipeline import validate
+    from .errors import InputError
+    from .pipeline import examine
 
-    budget, findings = validate(folder)
-    errors = [f for f in findings if f.severity is Severity.error]
-    if budget is None or errors:
-        raise InputError(findings)
+    examined = examine(folder)
+    budget, analysis = examined.budget, examined.analysis
+    if budget is None or analysis is None or examined.failed:
+        raise InputError(examined.findings)
     year = budget.budget_year
     target = target or next_folder(folder, year)
     if target.is_symlink() or target.exists() and not (target.is_dir() and not any(target.iterdir())):
         raise ScaffoldError(f"目录 {target} 已存在；请用 --out 指定新目录")
-    f = department_figures(budget)
+    f = analysis.department.figures  # the figures the checks read
     g = f.sangong
     per = budget.amount_unit.per_wan
 

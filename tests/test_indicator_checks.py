@@ -70,7 +70,7 @@ def test_a_reason_that_goes_the_other_way_is_named():
 
 
 def test_ordering_by_code_puts_uncoded_projects_last_and_says_so():
-    from budgetgen.compose.performance import ordered
+    from budgetgen.analysis.projects import ordered
 
     b = budget("60万元", options={"project_order": "编码"})
     b.projects.append(b.projects[0].model_copy(update={"name": "乙", "code": "A-002"}))

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from budgetgen import fmt
-from budgetgen.compose.figures import department_figures
+from budgetgen.analysis import analyse
 from budgetgen.cli import main
 from budgetgen.errors import Severity
 from budgetgen.model import loader
@@ -90,7 +90,7 @@ def test_project_level_fields_apply_to_each_line_that_does_not_set_its_own(tmp_p
     first, second = budget.projects[0].lines()
     assert (first.economic, first.carryover) == ("30231", True)
     assert (second.economic, second.carryover) == ("30299", False)
-    figures = department_figures(budget)
+    figures = analyse(budget).department.figures
     assert figures.sangong["vehicle_operation"] == Decimal("2.00")  # was 0: the project's 30231 was lost
     assert figures.carryover == Decimal("2.00")
 
@@ -106,7 +106,7 @@ def test_project_level_source_applies_to_lines(tmp_path):
     path = write(tmp_path / "d", {"d.yaml": HEAD + UNIT + "projects:\n" + project("基金项目", body)})
     budget, findings = validate(path)
     assert not errors(findings), findings
-    figures = department_figures(budget)
+    figures = analyse(budget).department.figures
     assert figures.income_by_source["fund"] == Decimal("4.00")  # was 0: counted as 一般公共预算
     assert figures.income_by_source["general"] == Decimal("11.00")
 

@@ -5,6 +5,7 @@ Errors stop a render; warnings are reported (domain.md §7, §8: the mistakes th
 
 from __future__ import annotations
 
+from ..analysis import BudgetAnalysis, analyse
 from ..errors import Finding
 from ..model.budget import Budget
 from .amounts import check_amounts
@@ -13,14 +14,17 @@ from .performance import check_performance
 from .texts import check_texts
 
 
-def check(budget: Budget) -> list[Finding]:
+def check(budget: Budget, analysis: BudgetAnalysis | None = None) -> list[Finding]:
     """All findings about a budget, at once; errors mean it cannot be rendered.
 
     Unknown codes do not stop the meaning checks (they sum amounts, whatever their codes); only a project whose
-    unit cannot be found does, since its money belongs nowhere.
+    unit cannot be found does, since its money belongs nowhere (and the budget cannot be analysed). The checks
+    read the figures from `analysis`, the pipeline's (made here when a caller has none).
     """
-    findings = check_codes(budget) + check_amounts(budget)
+    analysis = analyse(budget) if analysis is None else analysis
     units = {u.code for u in budget.units}
-    if any(p.unit is not None and p.unit not in units for p in budget.projects):
+    orphans = any(p.unit is not None and p.unit not in units for p in budget.projects)
+    findings = check_codes(budget) + check_amounts(budget, None if orphans else analysis)
+    if orphans:
         return findings
-    return findings + check_performance(budget) + check_texts(budget)
+    return findings + check_performance(budget) + check_texts(budget, analysis)

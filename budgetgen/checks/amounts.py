@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import fmt
+from ..analysis import BudgetAnalysis
 from ..errors import Finding
 from ..model.budget import AmountUnit, Budget, Line, Strict
 from .base import W, at
@@ -16,6 +17,7 @@ SMALLEST_YUAN_TOTAL = Decimal(100_000)
 
 
 def _lines(budget: Budget) -> list[tuple[Strict, Decimal]]:
+    """Every amount with the line that holds it (for its position in the YAML)."""
     out: list[tuple[Strict, Decimal]] = [(line, line.amount) for unit in budget.units for line in unit.basic]
     for project in budget.projects:
         for line in project.lines():
@@ -24,7 +26,8 @@ def _lines(budget: Budget) -> list[tuple[Strict, Decimal]]:
     return out
 
 
-def check_amounts(budget: Budget) -> list[Finding]:
+def check_amounts(budget: Budget, analysis: BudgetAnalysis | None) -> list[Finding]:
+    """`analysis` gives the department's total; None when it cannot be analysed (a project of an unknown unit)."""
     lines = _lines(budget)
     if not lines:
         return []
@@ -36,8 +39,12 @@ def check_amounts(budget: Budget) -> list[Finding]:
                              f"过大，像是按元填写的（共 {count} 笔超过 10 亿元）", "amount",
                    "本部门金额按元填写时，在部门文件顶层加一行 amount_unit: 元；否则把金额换算为万元",
                    "amount-looks-like-yuan")]
-    total = sum((amount for _, amount in lines), Decimal(0)) * per_wan
-    if budget.amount_unit is AmountUnit.yuan and total < SMALLEST_YUAN_TOTAL:
+    if budget.amount_unit is not AmountUnit.yuan:
+        return []
+    spent = analysis.department.figures.spending_total if analysis is not None else \
+        sum((amount for _, amount in lines), Decimal(0))
+    total = spent * per_wan
+    if total < SMALLEST_YUAN_TOTAL:
         return [at(owner, W, f"本部门全部金额合计只有 {fmt.money(total)} 元，而文件写明 amount_unit: 元，"
                              "像是按万元填写的", "amount",
                    "金额按万元填写时删除 amount_unit: 元（或改为 amount_unit: 万元）", "amount-looks-like-wan")]

@@ -6,9 +6,8 @@ import re
 from decimal import Decimal
 
 from .. import fmt
-from .. import catalog as catalogs
-from ..compose.figures import Figures, compute, department_figures, reasons_of
-from ..compose.ledger import Ledger, facts_of
+from ..analysis import BudgetAnalysis
+from ..analysis.figures import Figures, reasons_of
 from ..errors import Finding
 from ..model.budget import Budget
 from .base import W, at
@@ -26,19 +25,18 @@ QUOTED = [
 QUOTE = r"{name}(?:预算)?(?:为|共计|安排|合计)?\s*(\d+(?:\.\d+)?)\s*万元"
 
 
-def check_texts(budget: Budget) -> list[Finding]:
-    ledger = Ledger(facts_of(budget))
-    figures = department_figures(budget, ledger)
+def check_texts(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
+    figures = analysis.department.figures
     dept = budget.department
     out: list[Finding] = []
     if not dept.duties:
         out.append(at(dept, W, "没有填写部门职责，公开文件的“部门职责”一节将是空的", "duties", code="missing-duties"))
-    out.extend(_changes(budget, figures, ledger))
+    out.extend(_changes(budget, figures, analysis))
     out.extend(_quoted_figures(budget, figures))
     out.extend(_placeholders(budget))
     out.extend(_draft(budget))
     for unit in budget.units:
-        if not ledger.for_unit(unit.code):
+        if not analysis.ledger_of(unit.code):
             out.append(at(unit, W, f"单位“{unit.name}”没有任何预算金额", "code", code="unit-without-money"))
         for line in unit.procurement:
             if line.quantity is not None and line.unit_price is not None:
@@ -48,14 +46,14 @@ def check_texts(budget: Budget) -> list[Finding]:
                                   "amount", code="procurement-product"))
             project = budget.project_named(unit.code, line.project)
             if project is not None:
-                budget_total = project.total()
+                budget_total = analysis.total_of(project).total
                 if line.amount > budget_total:
                     out.append(at(line, W, f"采购金额 {fmt.money(line.amount)} 万元超过来源项目“{project.name}”的预算 "
                                            f"{fmt.money(budget_total)} 万元", "amount", code="procurement-over-budget"))
     return out
 
 
-def _changes(budget: Budget, f: Figures, ledger: Ledger) -> list[Finding]:
+def _changes(budget: Budget, f: Figures, analysis: BudgetAnalysis) -> list[Finding]:
     dept = budget.department
     if f.last is None:
         return [at(dept, W, "没有上年预算数据（last_year），“比上年增减情况”无法计算", "last_year",
@@ -63,10 +61,9 @@ def _changes(budget: Budget, f: Figures, ledger: Ledger) -> list[Finding]:
     owner = dept if dept.last_year is not None or len(budget.units) > 1 else budget.units[0]
     out = _unexplained(owner, f, reasons_of(budget, budget.units), "")
     if len(budget.units) > 1:  # units that compare with their own last year word their own reasons
-        catalog = catalogs.for_budget(budget)
         for unit in budget.units:
             if unit.last_year is not None:
-                figures = compute(budget, ledger.for_unit(unit.code), [unit], catalog)
+                figures = analysis.unit(unit.code).figures
                 out += _unexplained(unit, figures, reasons_of(budget, [unit]), f"单位“{unit.name}”")
     return out
 

@@ -1,20 +1,22 @@
-"""Budget + catalog → Disclosure: the only place where figures are computed."""
+"""Budget + its analysis → Disclosure: the tables pivot the analysis' facts; the notes, charts, performance, assets and
+procurement tables take their figures and totals from it (budgetgen.analysis computes them, once per scope)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-from .. import catalog as catalogs
+from ..analysis import BudgetAnalysis, analyse
+from ..analysis.figures import reasons_of
+from ..analysis.ledger import ZERO
+from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, Row, Table
 from ..fmt import cn_ordinal
-from ..model.budget import Budget, DocumentKind, Level, Source, Unit
-from .figures import compute, reasons_of
+from ..model.budget import Budget, DocumentKind, Level, Unit
 from .grid import H, header
-from .ledger import ZERO, Ledger, facts_of
 from .notes import ScopeText, environment, render_notes
 from .performance import performance_blocks
-from .tables import INCOME_ROWS, Scope, nine_tables
+from .tables import Scope, nine_tables
 
 GOV_SHORT = {Level.county: "我县", Level.district: "我区", Level.city: "我市", Level.province: "我省"}
 
@@ -28,43 +30,48 @@ def gov_words(budget: Budget) -> tuple[str, str]:
     return budget.level.value, GOV_SHORT[budget.level]
 
 
-def build(budget: Budget, templates: Path | None = None):
+def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Path | None = None):
     """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit; or, for a
-    单位预算, the one unit's own tables and notes."""
+    单位预算, the one unit's own tables and notes. Every figure is read from `analysis` (the pipeline's; made
+    here only when a caller has none)."""
     from ..document import Disclosure
 
-    catalog = catalogs.for_budget(budget)
+    analysis = analyse(budget) if analysis is None else analysis
+    catalog = analysis.catalog
     env = environment("notes", templates)
-    ledger = Ledger(facts_of(budget))
     dept = budget.department
     unit_word = budget.department.options.table_unit
     if dept.options.document is DocumentKind.unit:
         unit = budget.units[0]
-        scope = Scope(ledger, unit.code, unit.name, "单位", budget.budget_year, catalog, f"u{unit.code}", unit_word)
+        scope = Scope(analysis.alone, unit.code, unit.name, "单位", budget.budget_year, catalog, f"u{unit.code}",
+                      unit_word)
         blocks: list[Block] = [Heading("单位预算公开表", 2, id=f"{scope.id}-tables")]
         blocks.extend(nine_tables(scope))
-        blocks.extend(_notes(budget, scope, [unit], env, catalog))
+        blocks.extend(_notes(budget, scope, env))
         return Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
                           department_name=unit.name, year=budget.budget_year, blocks=blocks,
                           source_name=budget.source_name, kind=DocumentKind.unit.value, draft=bool(budget.draft))
     blocks = [Heading("第一部分 部门预算", 1, id="part1")]
-    scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}", unit_word)
+    scope = Scope(analysis.department, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}",
+                  unit_word)
     blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
     blocks.extend(nine_tables(scope))
-    blocks.extend(_notes(budget, scope, budget.units, env, catalog))
+    blocks.extend(_notes(budget, scope, env))
     blocks.append(Heading("第二部分 部门所属单位预算", 1, id="part2"))
     for i, unit in enumerate(budget.units, start=1):
-        uscope = Scope(ledger.for_unit(unit.code), unit.code, unit.name, "单位", budget.budget_year, catalog,
+        uscope = Scope(analysis.unit(unit.code), unit.code, unit.name, "单位", budget.budget_year, catalog,
                        f"u{unit.code}", unit_word)
         blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
         blocks.extend(nine_tables(uscope))
-        blocks.extend(_notes(budget, uscope, [unit], env, catalog))
+        blocks.extend(_notes(budget, uscope, env))
     return Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
                       department_name=dept.name, year=budget.budget_year, blocks=blocks,
                       source_name=budget.source_name, draft=bool(budget.draft))
 
 
-def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:
+def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
+    analysis = scope.analysis
+    units = analysis.units
     dept = budget.department
     is_dept = scope.word == "部门"
     unit = units[0]
@@ -78,33 +85,30 @@ def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> lis
         reasons=reasons_of(budget, units),
         other_matters=dept.other_matters,
     )
-    figures = compute(budget, scope.ledger, units, catalog)
-    codes = {u.code for u in units}
-    indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in codes]
     inserts = {
-        "income-chart": lambda: income_chart(scope, figures),
-        "spending-chart": lambda: spending_chart(scope, catalog),
+        "income-chart": lambda: income_chart(scope),
+        "spending-chart": lambda: spending_chart(scope),
         "units": lambda: [units_table(scope, units)],
         "procurement": lambda: [procurement_table(budget, scope, units)],
-        "assets": lambda: [assets_table(scope, units)],
-        "performance": lambda: performance_blocks(budget, indices, scope.id),
+        "assets": lambda: [assets_table(scope)],
+        "performance": lambda: performance_blocks(budget, analysis, scope.id),
     }
-    return render_notes(env, text, figures, scope.id, inserts)
+    return render_notes(env, text, analysis.figures, scope.id, inserts)
 
 
-def income_chart(scope: Scope, figures) -> list[Block]:
-    """Income by source, as a bar chart (only sources that bring money; one bar alone says nothing)."""
-    by_source = scope.ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
-    items = [(f"{label}", sum((by_source.get(s, ZERO) for s in sources), ZERO)) for label, sources in INCOME_ROWS]
-    items.append(("上年结转", figures.carryover))
+def income_chart(scope: Scope) -> list[Block]:
+    """Income by source, as a bar chart (only sources that bring money; one bar alone says nothing): table 1's
+    income rows and 上年结转, as the analysis has them."""
+    items = list(scope.analysis.income)
+    items.append(("上年结转", scope.analysis.figures.carryover))
     items = [(label, amount) for label, amount in items if amount]
     return [Chart(f"{scope.id}-chart-income", f"{scope.word}收入构成（万元）", items)] if len(items) > 1 else []
 
 
-def spending_chart(scope: Scope, catalog) -> list[Block]:
-    """Spending by function 类, largest first."""
-    by_class = scope.ledger.by(lambda f: f.function[:3])
-    items = sorted(((catalog.function_name(code), amount) for code, amount in by_class.items() if amount),
+def spending_chart(scope: Scope) -> list[Block]:
+    """Spending by function 类, largest first (table 1's spending figures)."""
+    by_class = scope.analysis.spending_by_class
+    items = sorted(((scope.catalog.function_name(code), amount) for code, amount in by_class.items() if amount),
                    key=lambda item: -item[1])
     return [Chart(f"{scope.id}-chart-spending", f"{scope.word}支出按功能分类（万元）", items)] if len(items) > 1 else []
 
@@ -117,17 +121,6 @@ def units_table(scope: Scope, units: list[Unit]) -> Table:
     return Table(f"{scope.id}-units", f"{scope.word}机构设置情况", None, columns, head, rows, kind="units", toc=False)
 
 
-PROCUREMENT_FUNDS = ["一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
-                     "非财政拨款结转结余"]
-
-
-def _procurement_fund(source: Source, carryover: bool) -> str:
-    if carryover:
-        return "财政拨款结转" if source.appropriation else "非财政拨款结转结余"
-    return {Source.general: "一般公共预算拨款", Source.fund: "基金预算拨款", Source.state_capital: "国有资本经营预算拨款",
-            Source.special_account: "财政专户核拨"}.get(source, "单位资金")
-
-
 def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
     tree = [H("政府采购项目来源", [H("项目名称", key="project", kind="text", width=2.2), H("预算资金", key="budget")]),
             H("采购物品名称", key="item", kind="text", width=2), H("政府采购目录序号", key="catalog_no", kind="text"),
@@ -137,13 +130,12 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
             H(f"{budget.budget_year}年预留中小微企业份额", key="sme")]
     head, columns = header(tree, colnums=False)
     rows: list[Row] = []
-    totals = {f: ZERO for f in PROCUREMENT_FUNDS}
+    totals = scope.analysis.procurement
     for unit in units:
         for line in unit.procurement:
-            fund = _procurement_fund(line.source, line.carryover)
-            totals[fund] += line.amount
+            fund = procurement_fund(line.source, line.carryover)
             project = budget.project_named(unit.code, line.project)
-            project_budget = project.total() if project else None
+            project_budget = scope.analysis.total_of(project).total if project else None
             rows.append(Row([Cell(line.project), Cell(project_budget, "amount"), Cell(line.item),
                              Cell(line.catalog_no), Cell(line.measure),
                              Cell(_plain(line.quantity), "text"), Cell(line.unit_price, "amount"),
@@ -151,10 +143,10 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
                             + [Cell(line.amount if f == fund else ZERO, "amount") for f in PROCUREMENT_FUNDS]
                             + [Cell(line.sme_reserved, "amount")]))
     if rows:
-        sme = sum((l.sme_reserved or ZERO for u in units for l in u.procurement), ZERO)
         total_row = Row([Cell("合计"), Cell(None, "amount"), Cell(""), Cell(""), Cell(""), Cell(""),
-                         Cell(None, "amount"), Cell(sum(totals.values(), ZERO), "amount")]
-                        + [Cell(totals[f], "amount") for f in PROCUREMENT_FUNDS] + [Cell(sme, "amount")], level=0)
+                         Cell(None, "amount"), Cell(totals.total, "amount")]
+                        + [Cell(totals.by_fund[f], "amount") for f in PROCUREMENT_FUNDS] + [Cell(totals.sme, "amount")],
+                        level=0)
         rows.insert(0, total_row)
     return Table(f"{scope.id}-procurement", f"{scope.word}政府采购预算", Banner(scope.code, scope.name, None),
                  columns, head, rows, empty_note=None if rows else "注：无政府采购预算，空表列示。",
@@ -170,17 +162,12 @@ def _plain(value: Decimal | None) -> str:
     return text
 
 
-def assets_table(scope: Scope, units: list[Unit]) -> Table:
-    assets = [u.assets for u in units if u.assets is not None]
-
-    def total(attr: str) -> Decimal | None:
-        values = [getattr(a, attr) for a in assets if getattr(a, attr) is not None]
-        return sum(values, ZERO) if values else None
-
-    value_total = sum((total(a) or ZERO for a in ("buildings_value", "vehicles_value", "equipment_value",
-                                                  "other_value")), ZERO)
+def assets_table(scope: Scope) -> Table:
+    """The scope's fixed assets, as the analysis totals them."""
+    assets = scope.analysis.assets
+    total = assets.fields.get
     rows = [
-        ("资产总额", None, value_total),
+        ("资产总额", None, assets.value),
         ("1、房屋（平方米）", total("buildings_area"), total("buildings_value")),
         ("其中：办公用房（平方米）", total("office_area"), total("office_value")),
         ("2、车辆（台、辆）", total("vehicles"), total("vehicles_value")),

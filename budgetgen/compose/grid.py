@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..analysis.ledger import ZERO, Fact, Ledger
 from ..document import Cell, CellKind, Column, Row
-from .ledger import ZERO, Fact, Ledger
 
 
 @dataclass

@@ -23,9 +23,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .. import fmt
+from ..analysis.figures import Change, Figures
 from ..document import Block, Heading, Paragraph
 from ..errors import Finding, Severity, UsageError
-from .figures import Change, Figures
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FOLDERS = ("notes", "html", "docx")  # what budgetgen reads of a --templates folder

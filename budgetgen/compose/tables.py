@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..analysis import Analysis
+from ..analysis.ledger import PROJECT, ZERO, Fact, Ledger
 from ..catalog import Catalog
 from ..document import Banner, Cell, Row, Table
 from ..fmt import CENT, cn_ordinal
 from ..model.budget import AmountUnit, Source
 from .grid import H, classification_rows, header, number
-from .ledger import PROJECT, ZERO, Fact, Ledger
 
 FUNCTION_GROUP = H("功能分类科目", [H("科目编码", key="code", kind="code", width=1.3),
                                 H("科目名称", key="name", kind="text", width=3.2)])
@@ -19,36 +20,17 @@ ECONOMIC_GROUP = H("支出部门经济分类科目", [H("科目编码", key="cod
                                      H("科目名称", key="name", kind="text", width=3.0)])
 SEQ = H("序号", key="seq", kind="index", width=0.6)
 
-# The income rows of table 1, in order: (label, the sources they sum).
-INCOME_ROWS: list[tuple[str, tuple[Source, ...]]] = [
-    ("一般公共预算拨款收入", (Source.general,)),
-    ("政府性基金预算拨款收入", (Source.fund,)),
-    ("国有资本经营预算拨款收入", (Source.state_capital,)),
-    ("财政专户管理资金收入", (Source.special_account,)),
-    ("事业收入", (Source.business,)),
-    ("事业单位经营收入", (Source.operating,)),
-    ("上级补助收入", (Source.higher,)),
-    ("附属单位上缴收入", (Source.subsidiary,)),
-    ("其他收入", (Source.other,)),
-]
+# The income rows of table 1 (INCOME_ROWS) are summed in budgetgen.analysis.sums: the income chart draws them too.
 FUNDS: list[tuple[str, Source]] = [("一般公共预算", Source.general), ("政府性基金预算", Source.fund),
                                    ("国有资本经营预算", Source.state_capital)]
 SPENDING_KINDS = ["基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出"]
-
-# “三公” economic codes (domain.md §3).
-ABROAD = {"30212"}
-VEHICLE_PURCHASE = {"31013", "30913"}
-VEHICLE_OPERATION = {"30231"}
-RECEPTION = {"30217"}
-MEETING = {"30215"}
-TRAINING = {"30216"}
 
 
 @dataclass
 class Scope:
     """What a set of tables is about: the department as a whole, or one unit."""
 
-    ledger: Ledger
+    analysis: Analysis  # the scope's ledger and sums, made once by the pipeline
     code: str
     name: str
     word: str  # 部门 or 单位
@@ -56,6 +38,10 @@ class Scope:
     catalog: Catalog
     id: str
     unit: AmountUnit = AmountUnit.wan  # the unit the tables print in (facts are in 万元)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.analysis.ledger
 
     def banner(self, year: bool = True) -> Banner:
         return Banner(self.code, self.name, self.year if year else None, unit_label=f"单位：{self.unit.value}")
@@ -134,11 +120,8 @@ def rounding_note(rows: list[Row]) -> str | None:
 
 def t1_summary(s: Scope) -> Table:
     """收支总表: income by source beside expenditure by the year's fixed list of 类."""
-    current = s.ledger.where(lambda f: not f.carryover)
-    by_source = current.by(lambda f: f.source)
-    by_class = s.ledger.by(lambda f: f.function[:3])
-    income = [(f"{cn_ordinal(i)}{label}", sum((by_source.get(src, ZERO) for src in sources), ZERO))
-              for i, (label, sources) in enumerate(INCOME_ROWS, start=1)]
+    by_class = s.analysis.spending_by_class
+    income = [(f"{cn_ordinal(i)}{label}", amount) for i, (label, amount) in enumerate(s.analysis.income, start=1)]
     spending = [(f"{cn_ordinal(i)}{name}", by_class.get(code, ZERO) if code else ZERO)
                 for i, (code, name) in enumerate(s.catalog.classes, start=1)]
     rows = []
@@ -147,7 +130,8 @@ def t1_summary(s: Scope) -> Table:
         right = spending[i] if i < len(spending) else ("", None)
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], "amount"), Cell(right[0]),
                          Cell(right[1], "amount")]))
-    year_income, carried, year_spending = current.total(), s.ledger.total(lambda f: f.carryover), s.ledger.total()
+    figures = s.analysis.figures
+    year_income, carried, year_spending = figures.income_total, figures.carryover, figures.spending_total
     rows += [
         Row([Cell(None, "index"), Cell("本年收入合计"), Cell(year_income, "amount"), Cell("本年支出合计"),
              Cell(year_spending, "amount")], level=0),
@@ -268,27 +252,6 @@ def t8_state_capital(s: Scope) -> Table:
     return _fund_spending(s, "t8", "预算国有资本经营预算财政拨款支出表", Source.state_capital, "国有资本经营预算")
 
 
-def sangong_items(ledger: Ledger) -> dict[str, dict[Source, Decimal]]:
-    """The “三公” and meeting/training amounts of appropriated money, by item and fund."""
-    approp = ledger.where(lambda f: f.appropriation and f.economic is not None)
-
-    def of(codes: set[str]) -> dict[Source, Decimal]:
-        return {src: approp.total(lambda f: f.economic in codes and f.source is src) for _, src in FUNDS}
-
-    items = {"abroad_research": {src: ZERO for _, src in FUNDS}, "abroad_other": of(ABROAD),
-             "vehicle_purchase": of(VEHICLE_PURCHASE), "vehicle_operation": of(VEHICLE_OPERATION),
-             "reception": of(RECEPTION), "meeting": of(MEETING), "training": of(TRAINING)}
-
-    def add(*keys: str) -> dict[Source, Decimal]:
-        return {src: sum((items[k][src] for k in keys), ZERO) for _, src in FUNDS}
-
-    items["abroad"] = add("abroad_research", "abroad_other")
-    items["vehicle"] = add("vehicle_purchase", "vehicle_operation")
-    items["sangong"] = add("abroad", "vehicle", "reception")
-    items["total"] = add("sangong", "meeting", "training")
-    return items
-
-
 T9_ROWS = [("合计", "total", 0), ("“三公”经费小计", "sangong", 1), ("一、因公出国（境）费", "abroad", 2),
            ("其中：教学科研人员因公出国（境）费", "abroad_research", 3), ("其他因公出国（境）费", "abroad_other", 3),
            ("二、公务用车购置及运维费", "vehicle", 2), ("其中：公务用车购置费", "vehicle_purchase", 3),
@@ -298,7 +261,7 @@ T9_ROWS = [("合计", "total", 0), ("“三公”经费小计", "sangong", 1), (
 
 def t9_sangong(s: Scope) -> Table:
     """财政拨款“三公”经费支出表: by economic code, every subtotal computed (the seed left them blank)."""
-    items = sangong_items(s.ledger)
+    items = s.analysis.sangong
     rows = []
     for label, key, level in T9_ROWS:
         parts = [items[key][src] for _, src in FUNDS]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from .. import catalog as catalogs
 from ..model.budget import Budget, LastYear, Nature, Reasons, SanGong, Source, Unit
-from .ledger import BASIC, PROJECT, ZERO, Ledger, facts_of
-from .performance import ordered
-from .tables import sangong_items
+from .ledger import BASIC, PROJECT, ZERO, Ledger
+
+if TYPE_CHECKING:
+    from . import Analysis
 
 ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
 
@@ -67,8 +68,18 @@ class Figures:
 
 
 def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figures:
+    """The figures of a scope given by its ledger and units: those of a new Analysis of it (commands use the one
+    the pipeline made, BudgetAnalysis, and never call this)."""
+    from . import Analysis
+
+    return Analysis(budget, units, ledger, catalog).figures
+
+
+def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
+    """A scope's figures, from its ledger and the sums its Analysis has made already."""
+    ledger, units = scope.ledger, scope.units
     current = ledger.where(lambda f: not f.carryover)
-    by_source = current.by(lambda f: f.source)
+    by_source = scope.income_by_source
     general = by_source.get(Source.general, ZERO)
     fund = by_source.get(Source.fund, ZERO)
     state = by_source.get(Source.state_capital, ZERO)
@@ -81,23 +92,14 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
     other_kinds = {kind: amount for kind, amount in ledger.where(lambda f: f.kind not in (BASIC, PROJECT))
                    .by(lambda f: f.kind).items() if amount}
 
-    unit_codes = {u.code for u in units}
-    indices = [i for i, p in enumerate(budget.projects) if budget.unit_of(p).code in unit_codes]
-    chosen = [budget.projects[i] for i in ordered(budget, indices)]
-    projects = [ProjectLine(p.name, p.total(), p.classified) for p in chosen]
+    projects = [ProjectLine(budget.projects[i].name, scope.project_totals[i].total, budget.projects[i].classified)
+                for i in scope.projects]
 
     admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
     running_ledger = basic_ledger.where(
         lambda f: f.unit in admin and f.economic is not None and not catalog.is_personnel(f.economic))
     uses = sorted(running_ledger.by(lambda f: f.economic).items())
-    items = sangong_items(ledger)
-    sangong = {k: sum(v.values(), ZERO) for k, v in items.items()}
-
-    procurement = sum((p.amount for u in units for p in u.procurement), ZERO)
-    assets = [u.assets for u in units if u.assets is not None]
-    assets_total = sum((a.buildings_value or ZERO) + (a.vehicles_value or ZERO) + (a.equipment_value or ZERO)
-                       + (a.other_value or ZERO) for a in assets) if assets else ZERO
-    planned = sum((a.planned_purchase for a in assets), ZERO)
+    sangong = {k: sum(v.values(), ZERO) for k, v in scope.sangong.items()}
 
     last = last_year_of(budget, units)
     figures = Figures(
@@ -108,7 +110,8 @@ def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figur
         personnel=personnel, public=basic - personnel, project=project, other_kinds=other_kinds, projects=projects,
         # .get: with an unknown code (an error) the checks still compute the figures; nothing is built then
         running=running_ledger.total(), running_uses=[(catalog.economic.get(c, c), a) for c, a in uses],
-        sangong=sangong, procurement=procurement, assets_total=assets_total, assets_planned=planned,
+        sangong=sangong, procurement=scope.procurement.total, assets_total=scope.assets.value,
+        assets_planned=scope.assets.planned,
         last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),
     )
     if last is not None:
@@ -156,11 +159,6 @@ def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:
     if len(units) == len(budget.units):
         return budget.department.reasons
     return Reasons()
-
-
-def department_figures(budget: Budget, ledger: Ledger | None = None) -> Figures:
-    """The whole department's figures, with the year's catalog; `ledger` when the caller has built it already."""
-    return compute(budget, ledger or Ledger(facts_of(budget)), budget.units, catalogs.for_budget(budget))
 
 
 def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change]:

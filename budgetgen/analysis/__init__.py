@@ -1,0 +1,105 @@
+"""Budget → its analysis: per scope (the department, each unit) the ledger of facts and every sum and figure the
+checks, the tables, the charts and the notes read — computed once per command, then only read.
+
+The pipeline makes one BudgetAnalysis per department (`analyse`) and hands it to the checks and to compose; each
+scope's Analysis is made the first time it is asked for, and at most once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+
+from .. import catalog as catalogs
+from ..model.budget import Budget, Project, Source, Unit
+from .figures import Figures, figures_of
+from .ledger import Ledger, facts_of
+from .projects import ProjectTotal, ordered, project_totals
+from .sums import AssetTotals, ProcurementTotals, asset_totals, income_rows, procurement_totals, sangong_items
+
+__all__ = ["Analysis", "BudgetAnalysis", "analyse"]
+
+
+class Analysis:
+    """One scope — the department as a whole, or one unit: its ledger, its figures and the sums its tables, charts
+    and notes share."""
+
+    def __init__(self, budget: Budget, units: list[Unit], ledger: Ledger, catalog,
+                 totals: dict[int, ProjectTotal] | None = None):
+        self.units = list(units)
+        self.ledger = ledger
+        self._of_budget = budget.projects
+        codes = {u.code for u in self.units}
+        # the scope's projects (indices into Budget.projects) in the department's order
+        self.projects: list[int] = ordered(budget, [i for i, p in enumerate(budget.projects)
+                                                    if budget.unit_of(p).code in codes])
+        totals = project_totals(ledger) if totals is None else totals
+        self.project_totals: dict[int, ProjectTotal] = {i: totals.get(i, ProjectTotal()) for i in self.projects}
+        # this year's income (without 上年结转) by source; `income` is table 1's income rows and the income chart's
+        self.income_by_source = ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
+        self.income: list[tuple[str, Decimal]] = income_rows(self.income_by_source)
+        # spending by function 类: table 1's spending rows and the spending chart
+        self.spending_by_class = ledger.by(lambda f: f.function[:3])
+        self.sangong: dict[str, dict[Source, Decimal]] = sangong_items(ledger)  # table 9 and the notes
+        self.assets: AssetTotals = asset_totals(self.units)
+        self.procurement: ProcurementTotals = procurement_totals(self.units)
+        self.figures: Figures = figures_of(budget, self, catalog)
+
+    def total_of(self, project: Project) -> ProjectTotal:
+        """The totals of one of the scope's projects."""
+        return next(self.project_totals[i] for i in self.projects if self._of_budget[i] is project)
+
+
+class BudgetAnalysis:
+    """The analysis of one department: `department` and `unit(code)`, each made when first asked for."""
+
+    def __init__(self, budget: Budget, catalog=None):
+        self.budget = budget
+        self._given_catalog = catalog
+        self._units: dict[str, Analysis] = {}
+        self._ledgers: dict[str, Ledger] = {}
+
+    @cached_property
+    def catalog(self):
+        """The year's catalog (with the department's additions: read it after the pipeline has set them)."""
+        return self._given_catalog if self._given_catalog is not None else catalogs.for_budget(self.budget)
+
+    @cached_property
+    def department(self) -> Analysis:
+        """The department as a whole: the sum of its units."""
+        return Analysis(self.budget, self.budget.units, Ledger(facts_of(self.budget)), self.catalog)
+
+    def ledger_of(self, code: str) -> Ledger:
+        """The facts of one unit (a part of the department's)."""
+        if code not in self._ledgers:
+            self._ledgers[code] = self.department.ledger.for_unit(code)
+        return self._ledgers[code]
+
+    def unit(self, code: str) -> Analysis:
+        """One unit; a department of one unit is that unit, and its analysis the department's."""
+        if code not in self._units:
+            budget = self.budget
+            unit = next(u for u in budget.units if u.code == code)
+            if len(budget.units) == 1:
+                self._units[code] = self.department
+            else:
+                self._units[code] = Analysis(budget, [unit], self.ledger_of(code), self.catalog,
+                                             self.department.project_totals)
+        return self._units[code]
+
+    @cached_property
+    def alone(self) -> Analysis:
+        """The scope of a 单位预算 (a disclosure of the first unit alone): the department's ledger with that unit."""
+        budget = self.budget
+        if len(budget.units) == 1:
+            return self.department
+        return Analysis(budget, budget.units[:1], self.department.ledger, self.catalog, self.department.project_totals)
+
+    def total_of(self, project: Project) -> ProjectTotal:
+        """A project's totals."""
+        return self.department.total_of(project)
+
+
+def analyse(budget: Budget, catalog=None) -> BudgetAnalysis:
+    """The analysis of a loaded budget; nothing is computed until a scope is asked for."""
+    return BudgetAnalysis(budget, catalog)
