@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from .fmt import money
+from .model.positions import position_of
 from .schema import schema_text
 
 SCHEMA_NAME = "budget.schema.json"
@@ -151,7 +152,7 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     stale = [u for u in budget.units if u.last_year is not None]
     if stale:  # a unit's own last year is now two years old; the department's block above stands for all
         notes.append("以下单位文件中的 last_year 仍是上一年的数字，请改为本年（"
-                     f"{year} 年）预算数或删除：" + "、".join(f"{u.name}（{Path(u._at.file).name}）" for u in stale))
+                     f"{year} 年）预算数或删除：" + "、".join(f"{u.name}（{Path(position_of(u).file).name}）" for u in stale))
     return target, notes
 
 

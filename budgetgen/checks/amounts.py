@@ -8,6 +8,7 @@ from .. import fmt
 from ..analysis import BudgetAnalysis
 from ..errors import Finding
 from ..model.budget import AmountUnit, Budget, Line, Strict
+from ..model.positions import position_of
 from .base import W, at
 
 # One line of one unit's budget above 10 亿元 is far more likely a 元 figure typed into a 万元 file.
@@ -21,7 +22,7 @@ def _lines(budget: Budget) -> list[tuple[Strict, Decimal]]:
     out: list[tuple[Strict, Decimal]] = [(line, line.amount) for unit in budget.units for line in unit.basic]
     for project in budget.projects:
         for line in project.lines():
-            owner: Line | Strict = line if line._at is not None else project
+            owner: Line | Strict = line if position_of(line) is not None else project
             out.append((owner, line.amount))
     return out
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ..errors import Finding, Severity
 from ..model.budget import Strict
+from ..model.positions import position_of
 
 E, W = Severity.error, Severity.warning
 
 
 def at(obj: Strict, severity: Severity, message: str, field: str | tuple | None = None, fix: str = "",
        code: str = "") -> Finding:
-    if obj._at is None:  # built in code, not read from a file
+    where = position_of(obj, field)
+    if where is None:  # built in code, not read from a file
         return Finding(severity, message, fix=fix, code=code)
-    return obj._at.finding(severity, message, field, fix, code)
+    return where.finding(severity, message, fix, code)

@@ -8,7 +8,7 @@ from collections import Counter
 from .. import catalog as catalogs
 from ..errors import Finding
 from ..model.budget import Budget, Project, Source, Strict
-from ..model.loader import Loc
+from ..model.positions import position_in_file
 from .base import E, W, at as _at
 
 
@@ -35,10 +35,10 @@ def check_year(budget: Budget) -> list[Finding]:
 
 
 def _year_finding(budget: Budget, severity, message: str, fix: str, code: str) -> Finding:
-    loc = budget.department._at
-    if loc is None:
+    where = position_in_file(budget.department, ("budget_year",))
+    if where is None:
         return Finding(severity, message, fix=fix, code=code)
-    return Loc(loc.smap, ()).finding(severity, message, "budget_year", fix, code)
+    return where.finding(severity, message, fix, code)
 
 
 def check_additions(budget: Budget, cat: catalogs.Catalog) -> list[Finding]:

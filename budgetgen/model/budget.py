@@ -6,7 +6,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema, field_validator,
+                      model_validator)
+
+from .numbers import NUMBER_PATTERN, number_text
+from .positions import loc_of, place
 
 
 def _code_schema(digits: str, what: str) -> WithJsonSchema:
@@ -21,13 +25,14 @@ DeptCode = Annotated[str, Field(pattern=r"^[0-9]{2,9}$"), _code_schema("2,9", "�
 def _number_schema(what: str) -> WithJsonSchema:
     # Declared here, not left to pydantic: its Decimal schema changes between releases (schemas/ must not drift).
     return WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0},
-                                     {"type": "string", "pattern": r"^\+?[0-9]*\.?[0-9]+$"}], "description": what})
+                                     {"type": "string", "pattern": NUMBER_PATTERN}], "description": what})
 
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2),
+Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2), BeforeValidator(number_text),
                    _number_schema("金额（万元；顶层写 amount_unit: 元 时为元），最多两位小数")]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2), _number_schema("累计支出进度（%）")]
-Quantity = Annotated[Decimal, Field(ge=0), _number_schema("数量")]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2), BeforeValidator(number_text),
+                    _number_schema("累计支出进度（%）")]
+Quantity = Annotated[Decimal, Field(ge=0), BeforeValidator(number_text), _number_schema("数量")]
 Text = Annotated[str, Field(min_length=1)]
 # Names and labels print in headings, table headers and cells: a limit keeps layout (and the PDF) sane.
 # Free texts (purpose, goals, descriptions, reasons …) stay unlimited.
@@ -107,7 +112,7 @@ class ProjectOrder(str, Enum):
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, use_enum_values=False)
-    # Where this object stands in its YAML file, set by the loader; used by findings.
+    # Where this object stands in its YAML file (a positions.Loc): set and read only through model.positions.
     _at: Any = PrivateAttr(default=None)
     # Fields holding money (Amount): converted to 万元 when the department types 元 (model.amounts).
     money: ClassVar[tuple[str, ...]] = ()
@@ -199,7 +204,7 @@ class Project(Strict):
         # Not validated again: the project's fields were, and a 元 amount in 万元 has more than two decimals.
         line = Line.model_construct(function=self.function, economic=self.economic, amount=self.amount,
                                     source=self.source, carryover=self.carryover)
-        line._at = self._at
+        place(line, loc_of(self))
         return [line]
 
     def total(self) -> Decimal:
@@ -368,7 +373,7 @@ class Budget(BaseModel):
     level: Level
     amount_unit: AmountUnit = AmountUnit.wan  # what the clerk typed; amounts are held in 万元 after loading
     draft: str = ""  # set by new-year until the clerk has gone through the draft (checks warn, the cover says so)
-    draft_at: Any = None  # loader.Loc of the draft line
+    draft_at: Any = None  # positions.Loc of the draft line's file
     department: Department
     units: list[Unit]
     projects: list[Project]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Finding, InputError, Severity
 from .budget import AmountUnit, Budget, Department, Fragment, Level, Project, Strict, Unit
 from .messages import finding_from_pydantic
+from .positions import Loc, Path_, SourceMap, path_text, place
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a department is a few hundred KB; 20 MB is surely a mistake
 MAX_NODES = 500_000  # guards against alias bombs ("billion laughs")
@@ -23,59 +24,8 @@ MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
 CATALOG_FILE = "科目补充.yaml"  # a department's or a county's own codes (read by model.additions, not a fragment)
 
-Path_ = tuple  # a YAML path: keys and list indices
 # libyaml's parser when PyYAML has it (several times faster); both are safe loaders and keep marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass
-class SourceMap:
-    """Positions of one file's values (and mapping keys) by YAML path."""
-
-    file: str
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-
-    def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
-        """The nearest known position of path (falling back to its parents)."""
-        table = self.keys if key else self.values
-        p = tuple(path)
-        while p:
-            if p in table:
-                return table[p]
-            if not key and p in self.keys:
-                return self.keys[p]
-            p = p[:-1]
-        return self.values.get((), (1, 1))
-
-
-def path_text(path: Path_) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-@dataclass
-class Loc:
-    """Where a model object was written: enough to point a finding at it or at one of its fields."""
-
-    smap: SourceMap
-    path: Path_
-
-    @property
-    def file(self) -> str:
-        return self.smap.file
-
-    def finding(self, severity: Severity, message: str, field_name: str | tuple | None = None, fix: str = "",
-                code: str = "") -> Finding:
-        extra = field_name if isinstance(field_name, tuple) else (field_name,) if field_name is not None else ()
-        path = self.path + extra
-        line, col = self.smap.position(path)
-        return Finding(severity, message, self.smap.file, line, col, path_text(path), fix, code)
 
 
 # Characters no text of a budget may hold (they corrupt DOCX/XLSX or mean nothing): C0/C1 controls other than tab
@@ -471,7 +421,7 @@ def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
 def _attach(obj: Any, smap: SourceMap, path: Path_) -> None:
     """Give every model object its Loc, so later checks can point at the YAML line."""
     if isinstance(obj, Strict):
-        obj._at = Loc(smap, path)
+        place(obj, Loc(smap, path))
     if isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
             _attach(getattr(obj, name), smap, path + (name,))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..errors import Finding, Severity
+from .positions import SourceMap, path_text
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -56,9 +58,7 @@ def _describe(model: type[BaseModel] | None, name: Any) -> str:
     return f"（{desc.split('：')[0].split('（')[0]}）" if desc else ""
 
 
-def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
-    from .loader import path_text
-
+def finding_from_pydantic(err: dict, smap: SourceMap, root: type[BaseModel]) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -82,6 +82,12 @@ def finding_from_pydantic(err: dict, smap, root: type[BaseModel]) -> Finding:
         if kind == "missing":
             message = f"缺少必填字段 {label}"
             fix = f"补上 {name}: …"
+        elif kind in ("decimal_parsing", "decimal_type") and ctx.get("plain"):  # numbers.number_text: 1e1, 1_000
+            plain = ctx["plain"]
+            two = f"{Decimal(plain):.2f}"
+            how = "不能用科学计数法" if ctx.get("exponent") else "只能用半角数字书写（不加空格、下划线）"
+            message = f"{label} 应为金额数字，{how}，实际为「{shown}」"
+            fix = f"写成 {plain}" + (f" 或 {two}" if two != plain and len(two) > len(plain) else "")
         elif kind in ("decimal_parsing", "decimal_type"):
             message = f"{label} 应为金额数字，实际为「{shown}」"
             fix = "只写数字，如 12.50；不要带“万元”或逗号"
