@@ -32,6 +32,7 @@ def build(budget: Budget, templates: Path | None = None):
     """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit; or, for a
     单位预算, the one unit's own tables and notes."""
     from ..document import Disclosure
+    from .presentation import present
 
     catalog = catalogs.for_budget(budget)
     env = environment("notes", templates)
@@ -44,9 +45,10 @@ def build(budget: Budget, templates: Path | None = None):
         blocks: list[Block] = [Heading("单位预算公开表", 2, id=f"{scope.id}-tables")]
         blocks.extend(nine_tables(scope))
         blocks.extend(_notes(budget, scope, [unit], env, catalog))
-        return Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
-                          department_name=unit.name, year=budget.budget_year, blocks=blocks,
-                          source_name=budget.source_name, kind=DocumentKind.unit.value, draft=bool(budget.draft))
+        return present(Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
+                                  department_name=unit.name, year=budget.budget_year, blocks=blocks,
+                                  source_name=budget.source_name, kind=DocumentKind.unit.value,
+                                  draft=bool(budget.draft)))
     blocks = [Heading("第一部分 部门预算", 1, id="part1")]
     scope = Scope(ledger, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}", unit_word)
     blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
@@ -59,9 +61,9 @@ def build(budget: Budget, templates: Path | None = None):
         blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
         blocks.extend(nine_tables(uscope))
         blocks.extend(_notes(budget, uscope, [unit], env, catalog))
-    return Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
-                      department_name=dept.name, year=budget.budget_year, blocks=blocks,
-                      source_name=budget.source_name, draft=bool(budget.draft))
+    return present(Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
+                              department_name=dept.name, year=budget.budget_year, blocks=blocks,
+                              source_name=budget.source_name, draft=bool(budget.draft)))
 
 
 def _notes(budget: Budget, scope: Scope, units: list[Unit], env, catalog) -> list[Block]:
