@@ -132,7 +132,8 @@ def available() -> list[str]:
 
 
 def format_named(name: str) -> Format:
-    return next(f for f in FORMATS if f.name == name)
+    """The format of that name (KeyError for a name not in FORMATS)."""
+    return {f.name: f for f in FORMATS}[name]
 
 
 def render(name: str, doc: Disclosure, options: Options | None = None) -> bytes | dict[str, bytes]:
