@@ -23,7 +23,7 @@ def python_docx_cells(table) -> None:
     """The naive python-docx path for one table: add_table, then fill each cell through table.cell(r, c)."""
     import docx
 
-    from budgetgen.compose.grid import expand
+    from budgetgen.document import expand
     from budgetgen.writers.html import cell_text
 
     document = docx.Document()

@@ -135,27 +135,15 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
         return outcome
     outcome.findings, outcome.name, outcome.code = findings, doc.department_name, doc.department_code
     target = out / dept.relative
-    stem = stem_of(doc.source_name)
-    staged = writers.OutputSet(target)  # every format staged, then moved in together: all or nothing
-    name = ""
-    try:
-        with staged:
-            writers.clean_legacy(target, stem)
-            paths: list = []
-            for name in formats:
-                kwargs = {"templates": templates} if name in ("html", "pdf", "docx") else {}
-                if name == "pdf":
-                    kwargs["variant"] = pdf_variant
-                paths += writers.get(name)(doc, staged.folder, stem, **kwargs)
-            name = ""
-            outcome.written = [str(p) for p in staged.commit(paths)]
+    options = writers.Options(templates=templates, pdf_variant=pdf_variant)
+    try:  # every format staged, then moved in together: all or nothing
+        outcome.written = [str(p) for p in writers.write(doc, target, stem_of(doc.source_name), formats, options)]
     except writers.CommitError as exc:
         outcome.failure = commit_failure(exc, target)
+    except writers.FormatFailed as exc:
+        outcome.failure = f"{exc.name.upper()} 未生成：{describe_failure(exc.cause)}；{UNCHANGED.format(target=target)}"
     except Exception as exc:  # noqa: BLE001
-        if isinstance(exc, OSError) and exc.filename:
-            exc.filename = str(staged.final(exc.filename))  # the file as the clerk knows it, not its staged copy
-        what = f"{name.upper()} 未生成" if name else "未能生成"
-        outcome.failure = f"{what}：{describe_failure(exc)}；{UNCHANGED.format(target=target)}"
+        outcome.failure = f"未能生成：{describe_failure(exc)}；{UNCHANGED.format(target=target)}"
     return outcome
 
 

@@ -1,16 +1,23 @@
 """The Disclosure: a format-neutral document (parts → sections → blocks) that every writer lays out.
 
-Nothing here computes or formats a figure: amounts stay Decimal until a writer calls budgetgen.fmt.
+Nothing here computes or formats a figure: amounts stay Decimal until a writer calls budgetgen.fmt. What the
+writers print besides figures is here too, decided once by compose: which rows and cells are bold, how far a
+row's name is indented, the banner line, the 栏次 row, the cover's and the 目录's wording. A writer lays these
+fields out; it never re-derives them (from a row's level, a cell's text or a table's id). The grid helpers
+(anchors, expand, runs) read a table's rows with HTML span semantics, for every writer alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, Union
 
 # amount: money, empty when zero; number: money always shown (0.00); label: a header-like caption cell
 CellKind = Literal["index", "code", "text", "amount", "number", "percent", "label"]
+# Which cells of a body row print bold: none, every cell (合计), or only its text cells (a 类's name)
+Emphasis = Literal["", "row", "text"]
 
 
 @dataclass
@@ -25,8 +32,14 @@ class Cell:
 @dataclass
 class Row:
     cells: list[Cell]
-    level: int = 9  # 0 合计, 1 类, 2 款, 3 项 (for emphasis and indent); 9 plain
+    level: int = 9  # 0 合计, 1 类, 2 款, 3 项; 9 plain (data; compose sets emphasis and indent from it)
     header: bool = False  # a body row printed like a header (the grid head of a performance table)
+    emphasis: Emphasis = ""  # bold: "row" every cell, "text" the text cells
+    indent: int = 0  # steps the row's text cells are indented (款 1, 项 2)
+
+    def bold(self, cell: Cell) -> bool:
+        """Whether a cell of this row prints bold."""
+        return cell.strong or self.emphasis == "row" or (self.emphasis == "text" and cell.kind == "text")
 
 
 @dataclass
@@ -43,6 +56,10 @@ class Banner:
     year: int | None = None  # 预算年度
     unit_label: str | None = "单位：万元"
     extra: str | None = None  # e.g. 截止时间：2022-12-31
+    # The printed line, set by compose: left, centre and right of the line above the table
+    left: str = ""  # 201001 中共巨鹿县委办公室
+    centre: str = ""  # 预算年度：2023 (or 截止时间：2022-12-31)
+    right: str = ""  # 单位：万元
 
 
 @dataclass
@@ -59,6 +76,8 @@ class Table:
     kind: str = "table"  # t1..t9, units, procurement, assets, performance
     toc: bool = True  # listed in the 目录
     lead: list[list[Cell]] = field(default_factory=list)  # rows above the header, printed once (绩效目标, 魏县 head block)
+    colnum_row: int | None = None  # index in `header` of the 栏次 row (栏次, 1, 2 …), printed plain
+    scope: str = ""  # whom the table is about, as a list of tables names it: 部门, or a unit's code
 
     @property
     def is_empty(self) -> bool:
@@ -105,6 +124,16 @@ class TocEntry:
 
 
 @dataclass
+class Cover:
+    """The cover's lines, set by compose."""
+
+    name: str = ""  # 中共巨鹿县委办公室
+    title: str = ""  # 2023年部门预算
+    subtitle: str = ""  # （部门预算信息公开）
+    notice: str = ""  # on a draft: 草稿：… (else empty)
+
+
+@dataclass
 class Disclosure:
     title: str  # 中共巨鹿县委办公室2023年部门预算
     department_code: str
@@ -113,12 +142,9 @@ class Disclosure:
     blocks: list[Block]
     source_name: str = ""
     kind: str = "部门预算"  # or 单位预算: a unit's own disclosure (cover, subtitle, properties)
-    draft: bool = False  # new-year's draft, not yet gone through: the cover says so (draft_notice)
-
-    @property
-    def draft_notice(self) -> str:
-        """The cover's line on a draft, the same in every format; '' for a finished document."""
-        return "草稿：由 budgetgen new-year 生成，尚未核对，不得公开" if self.draft else ""
+    draft: bool = False  # new-year's draft, not yet gone through: the cover says so (cover.notice)
+    cover: Cover = field(default_factory=Cover)  # set by compose
+    toc_title: str = ""  # 目　录 (set by compose)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
@@ -131,3 +157,51 @@ class Disclosure:
             elif isinstance(b, Table) and b.toc:
                 entries.append(TocEntry(b.title, b.id, 4))
         return entries
+
+
+# --- grids: a table part's rows with spans (HTML semantics), as every writer reads them ------------------------
+
+def anchors(rows: list[list[Cell]], width: int) -> Iterator[tuple[int, int, Cell]]:
+    """HTML span semantics: each cell's top-left (row, column), the next column not covered from the left or above.
+
+    A cell that would start at or beyond `width` is left out.
+    """
+    covered: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        col = 0
+        for cell in row:
+            while col < width and (r, col) in covered:
+                col += 1
+            if col >= width:
+                break
+            span_c, span_r = max(cell.colspan, 1), max(cell.rowspan, 1)
+            covered.update((r + dr, col + dc) for dr in range(span_r) for dc in range(span_c))
+            yield r, col, cell
+            col += span_c
+
+
+def expand(rows: list[list[Cell]], width: int) -> list[list[Cell | None]]:
+    """Rows with spans → a full grid; a covered position holds the spanning cell (None if never filled).
+
+    Where spans overlap (malformed rows), a cell reaching down from above wins, the later of two such.
+    """
+    grid: list[list[Cell | None]] = [[None] * width for _ in rows]
+    for r, col, cell in anchors(rows, width):
+        last = min(col + max(cell.colspan, 1), width)
+        for c in range(col, last):
+            if grid[r][c] is None:
+                grid[r][c] = cell
+        for line in grid[r + 1:r + max(cell.rowspan, 1)]:
+            line[col:last] = [cell] * (last - col)
+    return grid
+
+
+def runs(line: list[Cell | None]) -> Iterator[tuple[int, Cell | None, int]]:
+    """Along a row of an expanded grid: (column, cell, how many columns it spans there), by identity."""
+    n, c = len(line), 0
+    while c < n:
+        cell, span = line[c], 1
+        while c + span < n and cell is not None and line[c + span] is cell:
+            span += 1
+        yield c, cell, span
+        c += span

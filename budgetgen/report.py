@@ -95,7 +95,7 @@ def _write(data: dict, out: Path, formats: list[str]) -> list[Path]:
             handle.write(buffer.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
         written.append(path)
     if "html" in formats:
-        from .compose.notes import environment
+        from .templating import environment
 
         env = environment("html", None, autoescape=True)
         html = env.get_template("report.html.j2").render(data=data, figures=FIGURES)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
 
-from budgetgen import charts
+from budgetgen.writers import charts
 from budgetgen.document import Chart
 from budgetgen.writers.html import render_html
 

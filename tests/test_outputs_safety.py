@@ -151,13 +151,11 @@ def test_a_failure_in_any_format_leaves_the_old_set_untouched_and_says_so(tmp_pa
     project.write_text(project.read_text(encoding="utf-8").replace("amount: 5.00", "amount: 6.00"), encoding="utf-8")
     capsys.readouterr()
 
-    real = os.fdopen
+    def staged_open(path, *args, **kwargs):  # the disk fills up while the XLSX (the last format) is staged
+        handle = open(path, *args, **kwargs)
+        return _Full(handle) if Path(path).name == "局.xlsx" else handle
 
-    def fdopen(fd, *args, **kwargs):  # the disk fills up while the XLSX (the last format) is written
-        handle = real(fd, *args, **kwargs)
-        return _Full(handle) if ".局.xlsx." in os.readlink(f"/proc/self/fd/{fd}") else handle
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    monkeypatch.setattr(writers, "open", staged_open, raising=False)  # write() stages each file with open()
     assert main(["render", str(dept), "--format", FAST, "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert snapshot(out) == before  # new HTML, JSON, CSV and DOCX were made, but none replaced the old ones

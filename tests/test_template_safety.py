@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from budgetgen.compose import build
+from budgetgen import templating
 from budgetgen.compose import notes
 from budgetgen.cli import main
 from budgetgen.document import Heading, Paragraph, Table
@@ -251,7 +252,7 @@ LOOP = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% e
 
 @pytest.mark.parametrize("kind", ["notes", "html"])
 def test_a_runaway_template_is_stopped(kind, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(notes, "TEMPLATE_SECONDS", 1.0)
+    monkeypatch.setattr(templating, "TEMPLATE_SECONDS", 1.0)
     folder = tmp_path / "tpl" / kind
     folder.mkdir(parents=True)
     if kind == "notes":
@@ -268,7 +269,7 @@ def test_a_runaway_template_is_stopped(kind, tmp_path, capsys, monkeypatch):
 
 def test_the_time_limit_works_in_another_thread_and_leaves_nothing_behind(tmp_path, monkeypatch):
     """The preview renders in a server thread."""
-    monkeypatch.setattr(notes, "TEMPLATE_SECONDS", 0.5)
+    monkeypatch.setattr(templating, "TEMPLATE_SECONDS", 0.5)
     folder = tmp_path / "tpl"
     (folder / "notes").mkdir(parents=True)
     (folder / "notes" / "09-other.j2").write_text(LOOP + "\n", encoding="utf-8")

@@ -17,8 +17,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from budgetgen.compose.grid import expand
-from budgetgen.document import Banner, Column, Table
+from budgetgen.document import Banner, Column, Table, expand
 from budgetgen.writers.xlsx import sheet_names
 from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf
 
@@ -74,7 +73,7 @@ def test_sheet_names_are_valid_and_unique(rendered, name):
 
 def test_sheet_names_stay_short_unique_and_clean():
     def table(ident: str, code: str, kind: str, title: str) -> Table:
-        return Table(ident, title, Banner(code, "x"), [Column("a", "text")], [], [], kind=kind)
+        return Table(ident, title, Banner(code, "x"), [Column("a", "text")], [], [], kind=kind, scope=code)
 
     long_code = "1234567890123456"
     tables = [table(f"u{long_code}-t5", long_code, "t5", "单位预算一般公共预算财政拨款支出表"),

@@ -35,6 +35,7 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
     单位预算, the one unit's own tables and notes. Every figure is read from `analysis` (the pipeline's; made
     here only when a caller has none)."""
     from ..document import Disclosure
+    from .presentation import present
 
     analysis = analyse(budget) if analysis is None else analysis
     catalog = analysis.catalog
@@ -48,9 +49,10 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
         blocks: list[Block] = [Heading("单位预算公开表", 2, id=f"{scope.id}-tables")]
         blocks.extend(nine_tables(scope))
         blocks.extend(_notes(budget, scope, env))
-        return Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
-                          department_name=unit.name, year=budget.budget_year, blocks=blocks,
-                          source_name=budget.source_name, kind=DocumentKind.unit.value, draft=bool(budget.draft))
+        return present(Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
+                                  department_name=unit.name, year=budget.budget_year, blocks=blocks,
+                                  source_name=budget.source_name, kind=DocumentKind.unit.value,
+                                  draft=bool(budget.draft)))
     blocks = [Heading("第一部分 部门预算", 1, id="part1")]
     scope = Scope(analysis.department, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}",
                   unit_word)
@@ -64,9 +66,9 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
         blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
         blocks.extend(nine_tables(uscope))
         blocks.extend(_notes(budget, uscope, env))
-    return Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
-                      department_name=dept.name, year=budget.budget_year, blocks=blocks,
-                      source_name=budget.source_name, draft=bool(budget.draft))
+    return present(Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
+                              department_name=dept.name, year=budget.budget_year, blocks=blocks,
+                              source_name=budget.source_name, draft=bool(budget.draft)))
 
 
 def _notes(budget: Budget, scope: Scope, env) -> list[Block]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -124,49 +124,3 @@ def drop_covered(rows: list[Row]) -> list[Row]:
     for row in rows:
         row.cells = [c for c in row.cells if c.rowspan != 0]
     return rows
-
-
-def anchors(rows: list[list[Cell]], width: int) -> Iterator[tuple[int, int, Cell]]:
-    """HTML span semantics: each cell's top-left (row, column), the next column not covered from the left or above.
-
-    A cell that would start at or beyond `width` is left out.
-    """
-    covered: set[tuple[int, int]] = set()
-    for r, row in enumerate(rows):
-        col = 0
-        for cell in row:
-            while col < width and (r, col) in covered:
-                col += 1
-            if col >= width:
-                break
-            span_c, span_r = max(cell.colspan, 1), max(cell.rowspan, 1)
-            covered.update((r + dr, col + dc) for dr in range(span_r) for dc in range(span_c))
-            yield r, col, cell
-            col += span_c
-
-
-def expand(rows: list[list[Cell]], width: int) -> list[list[Cell | None]]:
-    """Rows with spans → a full grid; a covered position holds the spanning cell (None if never filled).
-
-    Where spans overlap (malformed rows), a cell reaching down from above wins, the later of two such.
-    """
-    grid: list[list[Cell | None]] = [[None] * width for _ in rows]
-    for r, col, cell in anchors(rows, width):
-        last = min(col + max(cell.colspan, 1), width)
-        for c in range(col, last):
-            if grid[r][c] is None:
-                grid[r][c] = cell
-        for line in grid[r + 1:r + max(cell.rowspan, 1)]:
-            line[col:last] = [cell] * (last - col)
-    return grid
-
-
-def runs(line: list[Cell | None]) -> Iterator[tuple[int, Cell | None, int]]:
-    """Along a row of an expanded grid: (column, cell, how many columns it spans there), by identity."""
-    n, c = len(line), 0
-    while c < n:
-        cell, span = line[c], 1
-        while c + span < n and cell is not None and line[c + span] is cell:
-            span += 1
-        yield c, cell, span
-        c += span

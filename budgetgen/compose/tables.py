@@ -54,7 +54,8 @@ class Scope:
         note = rounding_note(rows)
         return Table(id=f"{self.id}-{key}", title=f"{self.word}{title}", banner=self.banner(), columns=columns,
                      header=head, rows=rows, empty_note=empty_note, landscape=landscape, kind=key,
-                     notes=[note] if note else [])
+                     notes=[note] if note else [], colnum_row=len(head) - 1 if colnums else None,
+                     scope="部门" if self.word == "部门" else self.code)
 
 
 def in_unit(rows: list[Row], per_wan: Decimal) -> list[Row]:

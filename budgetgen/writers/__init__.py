@@ -1,4 +1,10 @@
-"""Writers: Disclosure → files. One module per format, one signature, chosen by name; heavy imports stay inside."""
+"""Writers: Disclosure → files. One module per format, each with the same `render(doc, options)`, listed once in
+FORMATS; `write` renders the formats asked for and replaces a department's files as one set. Heavy imports
+(WeasyPrint, python-docx, openpyxl) stay inside the format modules.
+
+A format module imports only the document (budgetgen.document), the formatter (budgetgen.fmt), the templates
+(budgetgen.templating), budgetgen.errors and its fellow writers (tests/test_import_graph.py checks it).
+"""
 
 from __future__ import annotations
 
@@ -12,22 +18,45 @@ import tempfile
 import time
 import zipfile
 from datetime import datetime, timezone
-from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Iterable, Iterator
 
 from .. import __version__
 
-# name -> (module, what it writes); the order is the order `render` writes them in.
-WRITERS: dict[str, tuple[str, str]] = {
-    "html": ("budgetgen.writers.html", "HTML 预览（单个文件，可离线打开）"),
-    "json": ("budgetgen.writers.data", "JSON（全部表格）"),
-    "csv": ("budgetgen.writers.data", "CSV（每表一个文件，Excel 可直接打开）"),
-    "docx": ("budgetgen.writers.docx", "Word 文档（Word、WPS 可直接编辑）"),
-    "pdf": ("budgetgen.writers.pdf", "PDF（A4，可打印、可归档）"),
-    "xlsx": ("budgetgen.writers.xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
-}
+if TYPE_CHECKING:
+    from ..document import Disclosure
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a format may be told besides the document; one object for every format (each reads what it needs)."""
+
+    templates: Path | None = None  # a --templates folder: html/ for HTML and PDF, docx/reference.docx for DOCX
+    pdf_variant: str | None = None  # WeasyPrint's PDF variant (pdf/a-3b, pdf/ua-1 …); None: plain PDF
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its module has `render(doc: Disclosure, options: Options)`, giving the file's bytes, or
+    for a folder of files (suffix without a dot) a dict of file name → bytes."""
+
+    name: str
+    module: str
+    suffix: str  # what follows the stem: ".html" for a file, "-csv" for a folder
+    label: str  # what it writes, in words
+
+
+# Every format, in the order `render` writes them; a new format is a module and a line here.
+FORMATS: list[Format] = [
+    Format("html", "budgetgen.writers.html", ".html", "HTML 预览（单个文件，可离线打开）"),
+    Format("json", "budgetgen.writers.json_data", ".json", "JSON（全部表格）"),
+    Format("csv", "budgetgen.writers.csv_data", "-csv", "CSV（每表一个文件，Excel 可直接打开）"),
+    Format("docx", "budgetgen.writers.docx", ".docx", "Word 文档（Word、WPS 可直接编辑）"),
+    Format("pdf", "budgetgen.writers.pdf", ".pdf", "PDF（A4，可打印、可归档）"),
+    Format("xlsx", "budgetgen.writers.xlsx", ".xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
+]
 
 
 def document_timestamp(doc) -> datetime:
@@ -98,13 +127,78 @@ def xml_safe(text: str, target: str) -> str:
 
 
 def available() -> list[str]:
-    """The formats whose writer module is present (a writer joins the list by existing)."""
-    return [name for name, (module, _) in WRITERS.items() if importlib.util.find_spec(module) is not None]
+    """The formats whose writer module is present."""
+    return [f.name for f in FORMATS if importlib.util.find_spec(f.module) is not None]
 
 
-def get(name: str) -> Callable:
-    module = importlib.import_module(WRITERS[name][0])
-    return getattr(module, f"write_{name}")
+def format_named(name: str) -> Format:
+    """The format of that name (KeyError for a name not in FORMATS)."""
+    return {f.name: f for f in FORMATS}[name]
+
+
+def render(name: str, doc: Disclosure, options: Options | None = None) -> bytes | dict[str, bytes]:
+    """The document in one format: the file's bytes, or a folder's files by name."""
+    return importlib.import_module(format_named(name).module).render(doc, options or Options())
+
+
+class FormatFailed(Exception):
+    """A format could not be rendered or staged (nothing was replaced); `name` is the format, `cause` the reason."""
+
+    def __init__(self, name: str, cause: BaseException):
+        super().__init__(f"{name}: {cause}")
+        self.name, self.cause = name, cause
+
+
+def write(doc: Disclosure, out_dir: Path, stem: str, formats: Iterable[str], options: Options | None = None
+          ) -> list[Path]:
+    """Every format asked for rendered to bytes and written plainly into an OutputSet's staging folder, then
+    moved into out_dir as one set: the department's old files are replaced all together or not at all.
+
+    The paths written (a folder for CSV). FormatFailed when a format fails (out_dir is as it was), CommitError
+    when moving in fails (it says exactly what out_dir holds)."""
+    options = options or Options()
+    with OutputSet(out_dir) as staged:
+        try:
+            clean_legacy(out_dir, stem)
+            paths: list[Path] = []
+            for name in formats:
+                fmt = format_named(name)
+                try:
+                    paths.append(_stage(staged.folder / f"{stem}{fmt.suffix}", render(name, doc, options)))
+                except Exception as exc:
+                    _as_final(exc, staged)
+                    raise FormatFailed(name, exc) from exc
+            return staged.commit(paths)
+        except OSError as exc:
+            _as_final(exc, staged)
+            raise
+
+
+def _stage(path: Path, data: bytes | dict[str, bytes]) -> Path:
+    """A rendered format written into the staging folder: a file, or a new folder of files."""
+    if isinstance(data, dict):
+        path.mkdir()
+        for name, content in data.items():
+            _write_file(path / name, content)
+    else:
+        _write_file(path, data)
+    return path
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)  # a failed write (disk full) names no file by itself
+        raise
+
+
+def _as_final(exc: BaseException, staged: OutputSet) -> None:
+    """An OSError names the file as the clerk knows it, not its staged copy."""
+    if isinstance(exc, OSError) and exc.filename:
+        exc.filename = str(staged.final(exc.filename))
 
 
 @contextmanager
@@ -165,8 +259,10 @@ class OutputSet:
     next OutputSet in that folder removes it (a run killed while moving in is completed instead).
 
         with OutputSet(target) as staged:
-            paths = write_json(doc, staged.folder, stem)
-            written = staged.commit(paths)
+            (staged.folder / "report.json").write_bytes(data)
+            written = staged.commit([staged.folder / "report.json"])
+
+    `write` stages a department's formats this way.
     """
 
     def __init__(self, target: Path):

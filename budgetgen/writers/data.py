@@ -1,17 +1,14 @@
-"""Disclosure → the open-data companion: one JSON file with every table, one CSV per table."""
+"""The open-data companion's tables as plain data, shared by its two formats: one JSON file with every table
+(json_data), one CSV per table (csv_data)."""
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from .. import __version__, fmt
-from ..compose.grid import expand
-from ..document import Cell, Disclosure, Table
-from . import atomic, fit_bytes
+from ..document import Cell, Disclosure, Table, expand
+from . import fit_bytes
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -67,14 +64,6 @@ def document_data(doc: Disclosure) -> dict:
     }
 
 
-def write_json(doc: Disclosure, out: Path, stem: str) -> list[Path]:
-    path = out / f"{stem}.json"
-    with atomic(path) as handle:
-        json.dump(document_data(doc), handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-    return [path]
-
-
 CSV_NAME_BYTES = 180  # a table title can be a project's name of any length; names are limited to 255 bytes
 
 # A cell a spreadsheet would run as a formula (or as DDE): its first character. Tab and CR as OWASP lists them.
@@ -98,33 +87,3 @@ def csv_name(index: int, table: Table, digits: int = 3) -> str:
     safe = "".join(ch for ch in table.title if ch not in '\\/:*?"<>|“”' and ch >= " ")
     head = f"{index:0{digits}d}-{table.id}-"
     return head + fit_bytes(safe, CSV_NAME_BYTES - len(head.encode("utf-8")) - 4) + ".csv"
-
-
-def write_csv(doc: Disclosure, out: Path, stem: str) -> list[Path]:
-    """One CSV per table in a new folder, UTF-8 with BOM so Excel opens it.
-
-    `out` is a fresh staging folder (batch.render_one's OutputSet), so the folder replaces the old one as a whole."""
-    folder = out / f"{stem}-csv"
-    folder.mkdir(parents=True)
-    tables = doc.tables()
-    digits = max(3, len(str(len(tables))))
-    for i, table in enumerate(tables, start=1):
-        data = table_data(table)
-        path = folder / csv_name(i, table, digits)
-        try:
-            with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                if table.banner:
-                    writer.writerow(csv_row([table.title, f"{table.banner.code} {table.banner.name}",
-                                             f"预算年度：{table.banner.year}" if table.banner.year else "",
-                                             table.banner.unit_label or table.banner.extra or ""]))
-                else:
-                    writer.writerow(csv_row([table.title]))
-                writer.writerows(csv_row(r) for r in data["lead"] + data["header"] + data["rows"])
-                if table.empty_note:
-                    writer.writerow(csv_row([table.empty_note]))
-        except OSError as exc:
-            if exc.filename is None:
-                exc.filename = str(path)  # a failed write (disk full) names no file by itself
-            raise
-    return [folder]

@@ -21,17 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..compose.grid import expand, runs
-from ..compose.notes import PACKAGE_TEMPLATES
-from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Table
+from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Row, Table, expand, runs
 from ..fmt import cell_text
-from . import atomic, core_properties, fixed_zip
+from ..templating import PACKAGE_TEMPLATES
+from . import Options, core_properties, fixed_zip
 from . import docx_xml as x
 
 STYLES_FILE = PACKAGE_TEMPLATES / "docx" / "styles.xml"
 REFERENCE = Path("docx") / "reference.docx"
-
-TOC_TITLE = "目　录"
 
 # Style names (as stored in styles.xml, lower case); the writer resolves them to the ids of the document in use.
 S_COVER_NAME, S_TITLE, S_SUBTITLE = "封面单位名称", "title", "subtitle"
@@ -40,7 +37,7 @@ S_HEADINGS, S_MINOR = ["heading 1", "heading 2", "heading 3", "heading 4"], "小
 S_FIGURE, S_FIGURE_CAPTION = "图表", "图表标题"
 S_PARAGRAPH = {"body": "body text", "lead": "正文（加粗）", "center": "正文（居中）", "note": "注释"}
 S_TABLE_TITLE, S_TABLE_CAPTION = "表格标题", "小表标题"
-S_TEXT, S_TEXT_LEVEL = "表格文字", {2: "表格文字 2", 3: "表格文字 3"}
+S_TEXT, S_TEXT_INDENT = "表格文字", {1: "表格文字 2", 2: "表格文字 3"}  # by Row.indent
 S_CENTER, S_AMOUNT, S_HEAD, S_COLNUMS = "表格居中", "表格金额", "表头", "表头栏次"
 S_BANNER, S_TABLE_NOTE, S_SECTION_END = "表格眉栏", "表注", "分节标记"
 S_STRONG, S_TABLE, S_FOOTER = "strong", "预算表格", "footer"
@@ -59,12 +56,8 @@ EM, CELL_PADDING = 200, 2 * 57 + 30
 NOWRAP = {"amount", "number", "percent", "code", "index"}
 
 
-def write_docx(doc: Disclosure, out: Path, stem: str, templates: Path | None = None) -> list[Path]:
-    path = out / f"{stem}.docx"
-    data = render_docx(doc, templates)
-    with atomic(path, "wb") as handle:
-        handle.write(data)
-    return [path]
+def render(doc: Disclosure, options: Options) -> bytes:
+    return render_docx(doc, options.templates)
 
 
 def render_docx(doc: Disclosure, templates: Path | None = None) -> bytes:
@@ -268,7 +261,7 @@ class _Body:
 
     def chart(self, chart: Chart, width_twips: int) -> None:
         """A chart as its PNG (Word has no SVG we can count on), centred, with its caption below."""
-        from .. import charts
+        from . import charts
 
         self.pictures += 1
         height, _ = charts.layout(chart)
@@ -279,17 +272,17 @@ class _Body:
         self.para(x.run(chart.title), S_FIGURE_CAPTION)
 
     def cover(self) -> None:
-        doc = self.doc
-        self.para(x.run(doc.department_name), S_COVER_NAME)
-        self.para(x.run(f"{doc.year}年{doc.kind}"), S_TITLE)
-        self.para(x.run(f"（{doc.kind}信息公开）"), S_SUBTITLE)
-        if doc.draft:
-            self.para(x.run(doc.draft_notice), S_SUBTITLE)
+        cover = self.doc.cover
+        self.para(x.run(cover.name), S_COVER_NAME)
+        self.para(x.run(cover.title), S_TITLE)
+        self.para(x.run(cover.subtitle), S_SUBTITLE)
+        if cover.notice:
+            self.para(x.run(cover.notice), S_SUBTITLE)
 
     def contents(self) -> None:
         """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry
         linked to its bookmark with a PAGEREF page number, so it reads right before Word refreshes the field."""
-        self.para(x.run(TOC_TITLE), S_TOC_HEADING, page_break_before=True)
+        self.para(x.run(self.doc.toc_title), S_TOC_HEADING, page_break_before=True)
         entries = self.doc.toc()
         if not entries:
             self.para(x.field(TOC_FIELD), S_TOC[0])
@@ -341,9 +334,8 @@ class _Body:
         """代码 名称 (left) · 预算年度 (centre) · 单位：万元 (right): one borderless cell across the table, with
         centre and right tab stops, so the three parts sit like the printed banner at any table width."""
         b = t.banner
-        middle = (f"预算年度：{b.year}" if b.year else "") + (b.extra or "")
         inner = sum(widths) - 2 * 57
-        content = x.run(f"{b.code} {b.name}") + x.tab_run() + x.run(middle) + x.tab_run() + x.run(b.unit_label or "")
+        content = x.run(b.left) + x.tab_run() + x.run(b.centre) + x.tab_run() + x.run(b.right)
         tabs = f'<w:tabs><w:tab w:val="center" w:pos="{inner // 2}"/><w:tab w:val="right" w:pos="{inner}"/></w:tabs>'
         p = x.paragraph(content, self.s(S_BANNER), keep_next=True).replace("</w:pPr>", tabs + "</w:pPr>", 1)
         cell = x.table_cell(p, sum(widths), span=len(widths), no_borders=("top", "left", "right"))
@@ -352,13 +344,12 @@ class _Body:
     def grid_rows(self, t: Table, grid: list[list[Cell | None]], widths: list[int], part: str, *,
                   repeat: bool, keep: bool) -> list[str]:
         """A part's expanded grid (see table_grids) → w:tr with gridSpan and vMerge."""
-        rows = PARTS[part](t)
-        levels = [r.level for r in t.rows] if part == "body" else [9] * len(rows)
-        header_like = [r.header for r in t.rows] if part == "body" else [False] * len(rows)
+        body_rows: list[Row | None] = list(t.rows) if part == "body" else [None] * len(grid)
         out = []
         last = len(grid) - 1
         for r, line in enumerate(grid):
-            colnums = part == "head" and bool(rows[r]) and rows[r][0].value == "栏次"
+            row = body_rows[r]
+            colnums = part == "head" and r == t.colnum_row
             keep_row = keep and not (part == "body" and r == last)
             cells = []
             for c, cell, span in runs(line):
@@ -366,11 +357,11 @@ class _Body:
                 if cell is None:
                     cells.append(x.table_cell(x.paragraph("", self.s(S_TEXT), keep_next=keep_row), w))
                 elif r > 0 and grid[r - 1][c] is cell:
-                    style = self.s(self.cell_style(cell, part, levels[r], header_like[r], colnums, t))
+                    style = self.s(self.cell_style(cell, part, row, colnums))
                     cells.append(x.table_cell(x.paragraph("", style, keep_next=keep_row), w, span, "continue"))
                 else:
-                    style = self.cell_style(cell, part, levels[r], header_like[r], colnums, t)
-                    strong = self.strong(cell, part, levels[r])
+                    style = self.cell_style(cell, part, row, colnums)
+                    strong = row is not None and row.bold(cell)
                     text = x.run(cell_text(cell), self.s(S_STRONG) if strong else None)
                     merge = "restart" if cell.rowspan > 1 else None
                     cells.append(x.table_cell(x.paragraph(text, self.s(style), keep_next=keep_row), w, span, merge))
@@ -378,25 +369,20 @@ class _Body:
         return out
 
     @staticmethod
-    def cell_style(cell: Cell, part: str, level: int, header_like: bool, colnums: bool, t: Table) -> str:
+    def cell_style(cell: Cell, part: str, row: Row | None, colnums: bool) -> str:
+        """The paragraph style of a cell of a part (row: the body row it is in)."""
         if part == "head":
             return S_COLNUMS if colnums else S_HEAD
-        if header_like or (part == "lead" and cell.kind == "label"):
+        if (row is not None and row.header) or (part == "lead" and cell.kind == "label"):
             return S_HEAD
         kind = cell.kind
         if kind == "label" or kind == "index":
             return S_CENTER
         if kind in ("amount", "number", "percent"):
             return S_CENTER if part == "lead" else S_AMOUNT
-        if kind == "text" and part == "body":
-            return S_TEXT_LEVEL.get(level, S_TEXT)
+        if kind == "text" and row is not None:
+            return S_TEXT_INDENT.get(row.indent, S_TEXT)
         return S_TEXT
-
-    @staticmethod
-    def strong(cell: Cell, part: str, level: int) -> bool:
-        if part != "body":
-            return False
-        return cell.strong or level == 0 or (level == 1 and cell.kind == "text")
 
 
 def _plan(blocks) -> tuple[list[bool], list[bool]]:

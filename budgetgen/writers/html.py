@@ -6,11 +6,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .. import __version__, charts
-from ..compose.notes import PACKAGE_TEMPLATES, environment, render
+from .. import __version__
 from ..document import Cell, Chart, Disclosure, Heading, Paragraph, Table
 from ..fmt import cell_text  # lived here once; still importable from here
-from . import atomic
+from ..templating import PACKAGE_TEMPLATES, environment, render as render_template
+from . import Options, charts
 
 
 def cell_html(cell: Cell, tag: str) -> Markup:
@@ -31,15 +31,11 @@ def render_html(doc: Disclosure, templates: Path | None = None, media: str = "sc
     env.filters["svg"] = lambda chart: Markup(charts.svg(chart))  # escapes its own labels
     css_names = ["style.css"] + (["print.css"] if media == "print" else [])
     css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
-    return render(env, "disclosure.html.j2", doc=doc, css=css, version=__version__, media=media)  # time-limited
+    return render_template(env, "disclosure.html.j2", doc=doc, css=css, version=__version__, media=media)  # time-limited
 
 
-def write_html(doc: Disclosure, out: Path, stem: str, templates: Path | None = None) -> list[Path]:
-    path = out / f"{stem}.html"
-    text = render_html(doc, templates)
-    with atomic(path) as handle:
-        handle.write(text)
-    return [path]
+def render(doc: Disclosure, options: Options) -> bytes:
+    return render_html(doc, options.templates).encode("utf-8")
 
 
-__all__ = ["render_html", "write_html", "cell_text", "PACKAGE_TEMPLATES"]
+__all__ = ["render", "render_html", "cell_text", "PACKAGE_TEMPLATES"]

@@ -33,10 +33,10 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..compose.notes import TemplateError
 from ..document import Disclosure
 from ..errors import UsageError
-from . import atomic
+from ..templating import TemplateError
+from . import Options, atomic
 from .html import render_html
 
 log = logging.getLogger("budgetgen.pdf")
@@ -151,3 +151,7 @@ def write_pdf(doc: Disclosure, out: Path, stem: str, templates: Path | None = No
     with atomic(path, "wb") as handle:
         handle.write(data)
     return [path]
+
+
+def render(doc: Disclosure, options: Options) -> bytes:
+    return pdf_bytes(doc, options.templates, options.pdf_variant)

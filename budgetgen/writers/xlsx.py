@@ -25,12 +25,10 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from .. import fmt
-from ..compose.grid import anchors
-from ..document import Cell, Disclosure, Row, Table
-from . import atomic, core_properties, fixed_zip, xml_safe
+from ..document import Cell, Disclosure, Row, Table, anchors
+from . import Options, core_properties, fixed_zip, xml_safe
 
 NINE = tuple(f"t{i}" for i in range(1, 10))
 FONT = "宋体"
@@ -66,18 +64,17 @@ class Placed:
 
 
 def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
-    """HTML span semantics (compose.grid.anchors) → sheet positions, the first row at `top`."""
+    """HTML span semantics (document.anchors) → sheet positions, the first row at `top`."""
     return [Placed(top + r, col + 1, cell) for r, col, cell in anchors(rows, width)]
 
 
 def sheet_names(tables: list[Table]) -> list[str]:
-    """部门-01收支总表 for the department, <unit code>-01收支总表 for a unit; ≤ 31 characters, unique."""
+    """部门-01收支总表 for the department, <unit code>-01收支总表 for a unit (Table.scope); ≤ 31 characters, unique."""
     names: list[str] = []
     seen: set[str] = set()
     for table in tables:
-        scope = "部门" if table.id.startswith("d") else (table.banner.code if table.banner else table.id.split("-")[0])
         short = re.sub(r"^(部门|单位)预算", "", table.title) or table.title
-        base = SHEET_FORBIDDEN.sub("_", f"{scope}-{int(table.kind[1:]):02d}{short}").strip("'")[:31]
+        base = SHEET_FORBIDDEN.sub("_", f"{table.scope}-{int(table.kind[1:]):02d}{short}").strip("'")[:31]
         name, n = base, 2
         while name.casefold() in seen:
             suffix = f"({n})"
@@ -203,14 +200,7 @@ class SheetWriter:
     def banner(self, row: int) -> None:
         """<code> <name> left, 预算年度：2023 centre, 单位：万元 right — three merged stretches of the width."""
         b = self.table.banner
-        left = f"{b.code} {b.name}".strip()
-        middle = f"预算年度：{b.year}" if b.year else ""
-        right = b.unit_label or ""
-        if b.extra:
-            if middle:
-                right = "　".join(x for x in (b.extra, right) if x)
-            else:
-                middle = b.extra
+        left, middle, right = b.left.strip(), b.centre, b.right
         w = self.width
         if w >= 3:
             n_right = max(1, w // 4)
@@ -230,7 +220,7 @@ class SheetWriter:
     def block(self, rows: list[list[Cell]], top: int, header: bool) -> int:
         """Header (or lead) rows with their merges; returns the row after them."""
         for p in place(rows, self.width, top):
-            style = self.s.header if header or p.cell.kind == "label" else self.s.for_cell(p.cell, 9, p.cell.strong)
+            style = self.s.header if header or p.cell.kind == "label" else self.s.for_cell(p.cell, p.cell.strong, 0)
             self.put(p, style)
         return top + len(rows)
 
@@ -242,7 +232,7 @@ class SheetWriter:
             if row.header:
                 style = self.s.header
             else:
-                style = self.s.for_cell(p.cell, row.level, p.cell.strong)
+                style = self.s.for_cell(p.cell, row.bold(p.cell), row.indent)
             self.put(p, style)
         return top + len(rows)
 
@@ -323,8 +313,7 @@ class Styles:
                             PatternFill("solid", fgColor=HEADER_FILL))
         self._cache: dict[tuple, Style] = {}
 
-    def for_cell(self, cell: Cell, level: int, strong: bool) -> Style:
-        bold = strong or level == 0 or (level == 1 and cell.kind == "text")
+    def for_cell(self, cell: Cell, bold: bool, indent_steps: int) -> Style:
         if cell.kind in ("amount", "number", "percent"):
             horizontal, indent, wrap = "right", 0, False
         elif cell.kind == "index":
@@ -334,8 +323,7 @@ class Styles:
         elif cell.kind == "label":
             horizontal, indent, wrap = "center", 0, True
         else:
-            horizontal, wrap = "left", True
-            indent = {2: 1, 3: 2}.get(level, 0)
+            horizontal, indent, wrap = "left", indent_steps, True
         key = (bold, horizontal, indent, wrap)
         if key not in self._cache:
             self._cache[key] = Style(self._Font(name=FONT, size=BODY_SIZE, bold=bold),
@@ -426,12 +414,8 @@ def _ignore_errors(sheet: bytes, sqref: str) -> bytes:
     return text.replace("</worksheet>", element + "</worksheet>", 1).encode("utf-8")
 
 
-def write_xlsx(doc: Disclosure, out: Path, stem: str) -> list[Path]:
-    path = out / f"{stem}.xlsx"
-    data = render_xlsx(doc)
-    with atomic(path, "wb") as handle:
-        handle.write(data)
-    return [path]
+def render(doc: Disclosure, options: Options) -> bytes:
+    return render_xlsx(doc)
 
 
-__all__ = ["write_xlsx", "render_xlsx", "sheet_names", "place"]
+__all__ = ["render", "render_xlsx", "sheet_names", "place"]

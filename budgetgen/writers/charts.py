@@ -1,4 +1,4 @@
-"""Charts as pictures: SVG for HTML and PDF (vector), PNG for DOCX. Geometry is shared; figures come from build."""
+"""Charts as pictures: SVG for HTML and PDF (vector), PNG for DOCX. Geometry is shared; figures come from compose."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 
-from . import fmt
-from .document import Chart
+from .. import fmt
+from ..document import Chart
 
 WIDTH, ROW, LABEL, VALUE, PAD = 640, 30, 200, 90, 10
 BAR_COLOURS = ["#9c2f2f", "#b85c38", "#c98b3a", "#7a8b3a", "#3a7a8b", "#4a5d9c", "#7a4a9c", "#8b8b8b"]
