@@ -1,18 +1,53 @@
-"""The one-way flow in one place: load → check → build. Commands call this, never the stages piecemeal."""
+"""The one-way flow in one place: load → check → build → write. Commands call this, never the stages piecemeal;
+its four public functions are also budgetgen's Python API (budgetgen/__init__.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import checks, compose, writers
 from .analysis import BudgetAnalysis, analyse
-from .compose import build
-from .checks import check
 from .document import Disclosure
 from .errors import Finding, InputError, Severity
-from .model.budget import Budget
 from .model.additions import read_additions
+from .model.budget import Budget
 from .model.loader import load_budget
+
+
+def load(path: str | Path) -> Budget:
+    """A department's budget from its folder (or single YAML file), with the 科目补充.yaml codes beside it and
+    above it. InputError (carrying every finding) when a file has errors; warnings stay on the budget
+    (load_findings) and check() reports them."""
+    budget = _read(Path(path))
+    if _failed(budget.load_findings):
+        raise InputError(_sorted(budget.load_findings))
+    return budget
+
+
+def check(budget: Budget, analysis: BudgetAnalysis | None = None) -> list[Finding]:
+    """Every finding about a loaded budget, the loader's included, sorted by file and line; errors mean it
+    cannot be built."""
+    return _sorted(budget.load_findings + checks.check(budget, analysis or analyse(budget)))
+
+
+def build(budget: Budget, templates: Path | None = None) -> Disclosure:
+    """The disclosure of a loaded budget; InputError (with every finding) when check() finds errors."""
+    analysis = analyse(budget)
+    findings = check(budget, analysis)
+    if _failed(findings):
+        raise InputError(findings)
+    return compose.build(budget, analysis, templates)
+
+
+def write(doc: Disclosure, out: str | Path, formats: Iterable[str] | None = None, *, stem: str | None = None,
+          options: writers.Options | None = None) -> list[Path]:
+    """The document in the formats asked for (default: every available one) in folder `out`, named after the
+    department's folder unless `stem` is given; the set replaces the earlier one as a whole or not at all."""
+    names = list(formats) if formats is not None else writers.available()
+    return writers.write(doc, Path(out), stem or writers.output_stem(doc.source_name or doc.department_name),
+                         names, options)
 
 
 @dataclass
@@ -26,18 +61,17 @@ class Examined:
 
     @property
     def failed(self) -> bool:
-        return self.budget is None or any(f.severity is Severity.error for f in self.findings)
+        return self.budget is None or _failed(self.findings)
 
 
 def examine(path: Path) -> Examined:
     """Load, check and analyse one department: every finding, sorted by file and line, and its analysis."""
     try:
-        budget, findings = load_budget(path)
+        budget = _read(Path(path))
     except InputError as exc:
         return Examined(None, None, _sorted(exc.findings))
-    budget.additions, more = read_additions(Path(path))  # 科目补充.yaml beside the department and above it
     analysis = analyse(budget)  # after the additions: the year's catalog includes them
-    return Examined(budget, analysis, _sorted(findings + more + check(budget, analysis)))
+    return Examined(budget, analysis, check(budget, analysis))
 
 
 def validate(path: Path) -> tuple[Budget | None, list[Finding]]:
@@ -52,7 +86,20 @@ def prepare(path: Path, templates: Path | None = None) -> tuple[Disclosure, list
     budget, analysis = examined.budget, examined.analysis
     if budget is None or analysis is None or examined.failed:
         raise InputError(examined.findings)
-    return build(budget, analysis, templates), examined.findings
+    return compose.build(budget, analysis, templates), examined.findings
+
+
+def _read(path: Path) -> Budget:
+    """The loader's budget with the 科目补充.yaml codes; its findings and the additions' on load_findings.
+    InputError only when nothing can be checked (no files, no department)."""
+    budget, findings = load_budget(path)
+    budget.additions, more = read_additions(path)  # 科目补充.yaml beside the department and above it
+    budget.load_findings = findings + more
+    return budget
+
+
+def _failed(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.error for f in findings)
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

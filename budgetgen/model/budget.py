@@ -380,6 +380,7 @@ class Budget(BaseModel):
     source_name: str = ""
     partial: bool = False  # some file had errors: only its valid parts are here (findings only, never rendered)
     additions: tuple[Any, ...] = ()  # catalog.Addition: codes from 科目补充.yaml beside the department
+    load_findings: list[Any] = []  # errors.Finding: what reading the files found (check() reports them too)
     _catalog: Any = PrivateAttr(default=None)  # the year's catalog with the additions (catalog.for_budget)
 
     def unit_code_of(self, project: Project) -> str:
