@@ -7,10 +7,10 @@ a folder without any is searched further, so a county's tree of departments can 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .errors import Finding, InputError, Severity, describe_failure
 from .model.loader import CATALOG_FILE, YAML_SUFFIXES, misnamed_yaml

@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__, writers
 from .errors import Finding, InputError, Severity, UsageError, summary
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on bad usage; say it in Chinese
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on bad usage; say it in Chinese
         self.print_usage(sys.stderr)
         raise UsageError(f"命令用法有误：{message}。运行 budgetgen {self.prog.split()[-1]} --help 查看用法")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 # amount: money, empty when zero; number: money always shown (0.00); label: a header-like caption cell
 CellKind = Literal["index", "code", "text", "amount", "number", "percent", "label"]
@@ -113,7 +113,7 @@ class Chart:
     unit: str = "万元"
 
 
-Block = Union[Heading, Paragraph, Table, Chart, PageBreak]
+Block = Heading | Paragraph | Table | Chart | PageBreak
 
 
 @dataclass

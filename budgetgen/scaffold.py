@@ -151,8 +151,10 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
                  "各项金额、项目和文字沿用今年的内容作为草稿，请逐项修改"]
     stale = [u for u in budget.units if u.last_year is not None]
     if stale:  # a unit's own last year is now two years old; the department's block above stands for all
+        where = [(u.name, position_of(u)) for u in stale]  # read from files: each has its position
         notes.append("以下单位文件中的 last_year 仍是上一年的数字，请改为本年（"
-                     f"{year} 年）预算数或删除：" + "、".join(f"{u.name}（{Path(position_of(u).file).name}）" for u in stale))
+                     f"{year} 年）预算数或删除：" + "、".join(f"{name}（{Path(p.file).name}）" if p is not None else name
+                                                   for name, p in where))
     return target, notes
 
 

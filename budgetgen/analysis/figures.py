@@ -123,7 +123,7 @@ def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
         others = sum(other_kinds.values(), ZERO)
         if others:  # 经营支出 etc. have no last-year figure: all of it is new, and the parts still add up
             figures.changes["other"] = Change(others, ZERO)
-        if last.personnel is not None:
+        if last.personnel is not None and last.public is not None:  # given together (LastYear._basic_once)
             figures.changes["personnel"] = Change(personnel, last.personnel)
             figures.changes["public"] = Change(basic - personnel, last.public)
         if last.sangong is not None:
@@ -139,17 +139,20 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
         return None  # a unit of a multi-unit department that gave no figures of its own
     if budget.department.last_year is not None:
         return budget.department.last_year
-    given = [u.last_year for u in units]
-    if not given or any(g is None for g in given):
+    given = [u.last_year for u in units if u.last_year is not None]
+    if not given or len(given) != len(units):
         return None
     split = all(g.personnel is not None for g in given)
     sangong = [g.sangong for g in given if g.sangong is not None]
-    total = (lambda attr, items: sum((getattr(g, attr) for g in items), ZERO))
+
+    def total(attr: str, items: list[LastYear] | list[SanGong]) -> Decimal:
+        return sum((getattr(g, attr) for g in items), ZERO)
+
     return LastYear.model_construct(
         year=given[0].year, project=total("project", given),
         personnel=total("personnel", given) if split else None, public=total("public", given) if split else None,
         basic=None if split else sum((g.basic_total() for g in given), ZERO),
-        sangong=SanGong.model_construct(**{k: total(k, sangong) for k in SanGong.money}) if sangong else None)
+        sangong=SanGong.model_construct(_fields_set=None, **{k: total(k, sangong) for k in SanGong.money}) if sangong else None)
 
 
 def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:

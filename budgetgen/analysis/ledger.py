@@ -6,12 +6,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from ..model.budget import Budget, Source
 
 PROJECT = "项目支出"
 BASIC = "基本支出"
 ZERO = Decimal("0")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,8 @@ class Ledger:
     def total(self, pred: Callable[[Fact], bool] | None = None) -> Decimal:
         return sum((f.amount for f in self.facts if pred is None or pred(f)), ZERO)
 
-    def by(self, key: Callable[[Fact], object]) -> dict[object, Decimal]:
-        out: dict[object, Decimal] = defaultdict(lambda: ZERO)
+    def by(self, key: Callable[[Fact], K]) -> dict[K, Decimal]:
+        out: dict[K, Decimal] = defaultdict(lambda: ZERO)
         for f in self.facts:
             out[key(f)] += f.amount
         return dict(out)
@@ -56,14 +58,15 @@ class Ledger:
 
 
 def facts_of(budget: Budget) -> list[Fact]:
+    """The leaf facts; a missing function code (an error of the checks, which still sum) is "" here."""
     facts: list[Fact] = []
     for unit in budget.units:
         for line in unit.basic:
-            facts.append(Fact(unit.code, line.function, line.kind.value, line.source, line.carryover,
+            facts.append(Fact(unit.code, line.function or "", line.kind.value, line.source, line.carryover,
                               line.economic, line.amount))
     for index, project in enumerate(budget.projects):
         unit = budget.unit_of(project)
-        for line in project.lines():
-            facts.append(Fact(unit.code, line.function or project.function, PROJECT, line.source, line.carryover,
-                              line.economic, line.amount, index))
+        for pline in project.lines():
+            facts.append(Fact(unit.code, pline.function or project.function or "", PROJECT, pline.source,
+                              pline.carryover, pline.economic, pline.amount, index))
     return facts

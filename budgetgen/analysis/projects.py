@@ -13,9 +13,14 @@ from .ledger import ZERO, Ledger
 
 def pinyin_key(name: str) -> str:
     """Pinyin with tone numbers, punctuation as a space: reproduces the order 巨鹿 publishes (domain.md §7)."""
+    # pypinyin's stub types `errors` as returning str; the list it documents (an item per character) works
     parts = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True,
-                        errors=lambda text: [c if c.isalnum() else " " for c in text])
+                        errors=_punctuation_as_space)  # type: ignore[arg-type]
     return "".join(parts)
+
+
+def _punctuation_as_space(text: str) -> list[str]:
+    return [c if c.isalnum() else " " for c in text]
 
 
 def ordered(budget: Budget, indices: list[int]) -> list[int]:

@@ -45,8 +45,11 @@ def sangong_items(ledger: Ledger) -> dict[str, dict[Source, Decimal]]:
     """The “三公” and meeting/training amounts of appropriated money, by item and fund."""
     approp = ledger.where(lambda f: f.appropriation and f.economic is not None)
 
+    def fund_total(codes: set[str], src: Source) -> Decimal:
+        return approp.total(lambda f: f.economic in codes and f.source is src)
+
     def of(codes: set[str]) -> dict[Source, Decimal]:
-        return {src: approp.total(lambda f: f.economic in codes and f.source is src) for src in APPROPRIATED}
+        return {src: fund_total(codes, src) for src in APPROPRIATED}
 
     items = {"abroad_research": {src: ZERO for src in APPROPRIATED}, "abroad_other": of(ABROAD),
              "vehicle_purchase": of(VEHICLE_PURCHASE), "vehicle_operation": of(VEHICLE_OPERATION),

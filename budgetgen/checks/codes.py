@@ -49,7 +49,7 @@ def check_additions(budget: Budget, cat: catalogs.Catalog) -> list[Finding]:
         listed = (official.function if a.kind == "function" else official.economic).get(a.code)
         known = cat.function if a.kind == "function" else cat.economic
 
-        def here(severity, message, fix="", code=""):
+        def here(severity, message, fix="", code="", *, a=a):  # `a` bound now (here is only called in this pass)
             return Finding(severity, message, a.file, a.line, a.column, f"{a.kind}.{a.code}", fix, code)
 
         if listed == a.name:
@@ -145,9 +145,9 @@ def check_codes(budget: Budget) -> list[Finding]:
 
     if not any(f.severity is E for f in findings):
         for unit in budget.units:
-            for line in unit.procurement:
-                if budget.project_named(unit.code, line.project) is None:
-                    findings.append(_at(line, E, f"政府采购来源项目“{line.project}”不是本单位的项目", "project",
+            for item in unit.procurement:
+                if budget.project_named(unit.code, item.project) is None:
+                    findings.append(_at(item, E, f"政府采购来源项目“{item.project}”不是本单位的项目", "project",
                                         code="unknown-procurement-project"))
     return findings
 

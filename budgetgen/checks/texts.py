@@ -9,7 +9,7 @@ from .. import fmt
 from ..analysis import BudgetAnalysis
 from ..analysis.figures import Figures, reasons_of
 from ..errors import Finding
-from ..model.budget import Budget
+from ..model.budget import Budget, Strict
 from .base import W, at
 from .performance import placeholder
 
@@ -107,10 +107,11 @@ def _against(reason: str, direction: str) -> bool:
     return (direction == "减少" and up and not down) or (direction == "增加" and down and not up)
 
 
-def _texts(budget: Budget) -> list[tuple[object, str, str]]:
+def _texts(budget: Budget) -> list[tuple[Strict, str, str]]:
     """(owner, field, text) of every free text the department writes."""
     dept = budget.department
-    texts = [(dept.reasons, name, getattr(dept.reasons, name)) for name in type(dept.reasons).model_fields]
+    texts: list[tuple[Strict, str, str]] = [(dept.reasons, name, getattr(dept.reasons, name))
+                                            for name in type(dept.reasons).model_fields]
     texts += [(dept.performance, "overall", dept.performance.overall),
               (dept.performance, "special_funds", dept.performance.special_funds), (dept, "other_matters", dept.other_matters),
               (dept, "structure", dept.structure)]

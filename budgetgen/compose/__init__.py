@@ -3,6 +3,7 @@ procurement tables take their figures and totals from it (budgetgen.analysis com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
         reasons=reasons_of(budget, units),
         other_matters=dept.other_matters,
     )
-    inserts = {
+    inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope),
         "spending-chart": lambda: spending_chart(scope),
         "units": lambda: [units_table(scope, units)],

@@ -166,6 +166,8 @@ def _template_line(env: jinja2.Environment, line: str) -> str:
     line starting with § whose literal text before its first {{ … }} is the longest start of `line`."""
     best, where = -1, ""
     loader = env.loader
+    if loader is None:  # not one of environment()'s: no template to name
+        return where
     for name in sorted(set(loader.list_templates())):
         try:
             source, filename, _ = loader.get_source(env, name)

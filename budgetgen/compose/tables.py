@@ -80,7 +80,7 @@ def fitted(columns: list, rows: list[Row]) -> list:
                 longest[at] = max(longest[at], len(f"{_printed(cell.value):f}"))
             at += cell.colspan
     return [replace(c, width=max(c.width, n * CHAR_WIDTH)) if n * CHAR_WIDTH > c.width else c
-            for c, n in zip(columns, longest)]
+            for c, n in zip(columns, longest, strict=True)]
 ROUNDED = "注：表中金额按四舍五入列示，部分合计数与各分项之和存在尾差。"
 MAY_BE_ROUNDED = "注：表中金额按四舍五入列示，合计数与各分项之和可能存在尾差。"
 
@@ -191,13 +191,15 @@ def t4_appropriation(s: Scope) -> Table:
         parts = [get(src) for _, src in FUNDS]
         return [Cell(label), Cell(sum(parts, ZERO), "amount")] + [Cell(p, "amount") for p in parts]
 
+    def of_class(code: str) -> Callable[[Source], Decimal]:
+        return lambda src: by_class.get((code, src), ZERO) if code else ZERO
+
     income = [(f"{cn_ordinal(i)}{label}拨款", current.get(src, ZERO)) for i, (label, src) in enumerate(FUNDS, 1)]
     rows = []
     for i, (code, name) in enumerate(s.catalog.classes):
         left = income[i] if i < len(income) else ("", None)
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], "amount")]
-                        + spend(f"{cn_ordinal(i + 1)}{name}",
-                                lambda src, code=code: by_class.get((code, src), ZERO) if code else ZERO)))
+                        + spend(f"{cn_ordinal(i + 1)}{name}", of_class(code))))
     year_income = sum(current.values(), ZERO)
     carried_total = sum(carried.values(), ZERO)
     rows.append(Row([Cell(None, "index"), Cell("本年收入合计"), Cell(year_income, "amount")]
@@ -237,7 +239,9 @@ def t6_basic(s: Scope) -> Table:
     ledger = s.ledger.where(lambda f: f.source is Source.general and f.kind != PROJECT)
 
     def values(f: Fact) -> dict[str, Decimal]:
-        return {"合计": f.amount, "人员经费" if s.catalog.is_personnel(f.economic) else "公用经费": f.amount}
+        # classification_rows skips facts without an economic code before it asks for their values
+        personnel = f.economic is not None and s.catalog.is_personnel(f.economic)
+        return {"合计": f.amount, "人员经费" if personnel else "公用经费": f.amount}
 
     rows = classification_rows(ledger, lambda f: f.economic, s.catalog.economic_name, values,
                                ["合计", "人员经费", "公用经费"], levels=(3, 5))

@@ -201,6 +201,7 @@ class Project(Strict):
         """The project's money as lines, the shorthand expanded."""
         if self.amounts is not None:
             return self.amounts
+        assert self.amount is not None  # amount or amounts (_one_way_to_give_money)
         # Not validated again: the project's fields were, and a 元 amount in 万元 has more than two decimals.
         line = Line.model_construct(function=self.function, economic=self.economic, amount=self.amount,
                                     source=self.source, carryover=self.carryover)
@@ -294,7 +295,10 @@ class LastYear(Strict):
         return self
 
     def basic_total(self) -> Decimal:
-        return self.basic if self.basic is not None else self.personnel + self.public
+        if self.basic is not None:
+            return self.basic
+        assert self.personnel is not None and self.public is not None  # basic or both (_basic_once)
+        return self.personnel + self.public
 
 
 class Reasons(Strict):

@@ -176,7 +176,9 @@ def decode_text(raw: bytes, name: str, findings: list[Finding]) -> str | None:
         findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，第 {line} 行有无法识别的字节", name, line, 1,
                                 fix=SAVE_AS_UTF8, code="encoding"))
         return None
-    shown = _sample(gbk if gbk is not None else big5)
+    misread = gbk if gbk is not None else big5
+    assert misread is not None  # both None returned above
+    shown = _sample(misread)
     findings.append(Finding(Severity.error, f"文件不是 UTF-8 编码，也无法确定是 GBK 还是 Big5 编码：按 "
                             f"{'GBK' if gbk is not None else 'Big5'} 读出的是乱码「{shown}」", name, line, 1,
                             fix=SAVE_AS_UTF8, code="encoding"))
@@ -229,7 +231,7 @@ def _sample(text: str) -> str:
 
 def _unreadable(text: str, name: str) -> list[Finding]:
     """Characters YAML refuses in a file, each at its line and column (at most five, then how many more)."""
-    found = []
+    found: list[Finding] = []
     for m in _UNREADABLE.finditer(text):
         if len(found) == 5:
             rest = len(_UNREADABLE.findall(text)) - 5
@@ -267,7 +269,7 @@ def _yaml_error(exc: yaml.YAMLError, name: str, text: str) -> Finding:
     else:
         message, fix = f"YAML 格式错误（{problem}）", "检查这一行的缩进、冒号和引号"
     lines = text.splitlines()
-    tabbed = next((n for n, l in enumerate(lines[:max(line, 1)], start=1) if re.match(r"^ *\t", l)), None)
+    tabbed = next((n for n, ln in enumerate(lines[:max(line, 1)], start=1) if re.match(r"^ *\t", ln)), None)
     if tabbed:  # whichever parser reports it, a tab in the indentation is the cause
         line, col = tabbed, lines[tabbed - 1].index("\t") + 1
         message, fix = "用 Tab 键缩进了，YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格"
@@ -336,7 +338,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, SourceMap, list[Finding]]:
         findings.append(_yaml_error(exc, display, text))
         return None, smap, findings
     except RecursionError:
-        findings.append(Finding(Severity.error, f"嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
+        findings.append(Finding(Severity.error, "嵌套层级过深，不是有效的预算数据", display, code="too-deep"))
         return None, smap, findings
     nodes = [n for n in nodes if n is not None]
     if not nodes:
@@ -413,7 +415,7 @@ def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
     _attach(fragment, smap, ())
     for key, items in ((k, kept[k]) for k in places):
         setattr(fragment, key, items)
-        for item, i in zip(items, places[key]):
+        for item, i in zip(items, places[key], strict=True):
             _attach(item, smap, (key, i))
     return fragment
 

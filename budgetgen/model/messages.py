@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from ..errors import Finding, Severity
 from .positions import SourceMap, path_text
@@ -58,7 +59,7 @@ def _describe(model: type[BaseModel] | None, name: Any) -> str:
     return f"（{desc.split('：')[0].split('（')[0]}）" if desc else ""
 
 
-def finding_from_pydantic(err: dict, smap: SourceMap, root: type[BaseModel]) -> Finding:
+def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseModel]) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}

@@ -17,11 +17,12 @@ import shutil
 import tempfile
 import time
 import zipfile
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
 
@@ -66,7 +67,7 @@ def document_timestamp(doc) -> datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
     return datetime(doc.year, 1, 1)
 
 
@@ -79,10 +80,11 @@ def core_properties(doc, subject: str) -> dict[str, object]:
             "created": stamp, "modified": stamp}
 
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
+ZipDate = tuple[int, int, int, int, int, int]  # year, month, day, hour, minute, second
+ZIP_DATE: ZipDate = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip member can carry
 
 
-def fixed_zip(members: Iterable[tuple[str, bytes]], when: tuple[int, ...] = ZIP_DATE) -> bytes:
+def fixed_zip(members: Iterable[tuple[str, bytes]], when: ZipDate = ZIP_DATE) -> bytes:
     """A zip of the members in the given order with fixed dates and attributes: the same parts, the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -215,7 +217,7 @@ def atomic(path: Path, mode: str = "w") -> Iterator[IO]:
         exc.filename = str(path)  # not the temporary name the clerk never sees
         raise
     try:
-        kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+        kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
@@ -269,7 +271,7 @@ class OutputSet:
         self.target = Path(target)
         self.root: Path | None = None
         self.folder = Path()
-        self._lock = None
+        self._lock: int | None = None  # the staging folder's lock (_hold_lock)
 
     def __enter__(self) -> OutputSet:
         self.target.mkdir(parents=True, exist_ok=True)
@@ -377,7 +379,7 @@ def _hold_lock(folder: Path) -> int:
 def clean_staging(target: Path) -> list[Path]:
     """Remove the staging folders that runs killed before finishing left in `target`; complete a run that was
     killed while moving its set in. A folder whose run is still alive (its lock is held) is left alone."""
-    cleaned = []
+    cleaned: list[Path] = []
     try:
         entries = [e for e in os.scandir(target) if e.name.startswith(STAGING_PREFIX)]
     except OSError:
@@ -430,7 +432,7 @@ def clean_legacy(target: Path, stem: str) -> list[Path]:
     (.<stem>.pdf.k3j9x2ab.tmp) and the CSV writer's own staging folders (.<stem>-csv.k3j9x2ab, .<stem>-csv.old)."""
     temp = re.compile(rf"\.{re.escape(stem)}\.(html|json|docx|pdf|xlsx)\.[a-z0-9_]{{8}}\.tmp")
     csv_dir = re.compile(rf"\.{re.escape(stem)}-csv\.([a-z0-9_]{{8}}|old)")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target))
     except OSError:

@@ -25,7 +25,7 @@ def cell_text(cell: Cell | None) -> str:
 def grid(rows: list[list[Cell]], width: int) -> list[list[str]]:
     """Spanned rows as a full grid: a merged cell's text repeats down its rows, colspans leave blanks after it."""
     out = []
-    for r, line in enumerate(expand(rows, width)):
+    for line in expand(rows, width):
         texts, previous = [], None
         for cell in line:
             texts.append("" if cell is previous and cell is not None and cell.colspan > 1 else cell_text(cell))

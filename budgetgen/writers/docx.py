@@ -152,7 +152,7 @@ class _Package:
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             f"<Application>budgetgen {__version__}</Application><DocSecurity>0</DocSecurity>"
-            f"<Company>{x.esc(doc.department_name)}</Company></Properties>").encode("utf-8")
+            f"<Company>{x.esc(doc.department_name)}</Company></Properties>").encode()
 
     def zip(self, body: str) -> bytes:
         part = self.document.part
@@ -334,6 +334,7 @@ class _Body:
         """代码 名称 (left) · 预算年度 (centre) · 单位：万元 (right): one borderless cell across the table, with
         centre and right tab stops, so the three parts sit like the printed banner at any table width."""
         b = t.banner
+        assert b is not None  # table() calls this only for a table with a banner
         inner = sum(widths) - 2 * 57
         content = x.run(b.left) + x.tab_run() + x.run(b.centre) + x.tab_run() + x.run(b.right)
         tabs = f'<w:tabs><w:tab w:val="center" w:pos="{inner // 2}"/><w:tab w:val="right" w:pos="{inner}"/></w:tabs>'

@@ -191,13 +191,13 @@ def margins_of(sect_pr) -> dict[str, int] | None:
 def document(body: str) -> bytes:
     """word/document.xml around a body made of the fragments above."""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}</w:body></w:document>').encode("utf-8")
+            f'<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}</w:body></w:document>').encode()
 
 
 def footer(content: str) -> bytes:
     """word/footerN.xml holding the given paragraphs."""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{content}</w:ftr>').encode("utf-8")
+            f'<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{content}</w:ftr>').encode()
 
 
 # --- package parts: styles, fonts, settings -------------------------------------------------------------

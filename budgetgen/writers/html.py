@@ -30,6 +30,7 @@ def render_html(doc: Disclosure, templates: Path | None = None, media: str = "sc
                      table=lambda b: isinstance(b, Table), chart=lambda b: isinstance(b, Chart))
     env.filters["svg"] = lambda chart: Markup(charts.svg(chart))  # escapes its own labels
     css_names = ["style.css"] + (["print.css"] if media == "print" else [])
+    assert env.loader is not None  # environment() always gives one
     css = "\n".join(env.loader.get_source(env, name)[0] for name in css_names)
     return render_template(env, "disclosure.html.j2", doc=doc, css=css, version=__version__, media=media)  # time-limited
 

@@ -200,6 +200,7 @@ class SheetWriter:
     def banner(self, row: int) -> None:
         """<code> <name> left, 预算年度：2023 centre, 单位：万元 right — three merged stretches of the width."""
         b = self.table.banner
+        assert b is not None  # write() calls this only for a table with a banner
         left, middle, right = b.left.strip(), b.centre, b.right
         w = self.width
         if w >= 3:
@@ -296,7 +297,7 @@ class Style:
 
 
 class Styles:
-    def __init__(self):
+    def __init__(self) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         thin = Side(style="thin", color="000000")
@@ -347,7 +348,7 @@ def build_workbook(doc: Disclosure):
     wb.remove(wb.active)
     styles = Styles()
     tables = nine_tables(doc)
-    for table, name in zip(tables, sheet_names(tables)):
+    for table, name in zip(tables, sheet_names(tables), strict=True):
         ws = wb.create_sheet(title=xml_safe(name, TARGET))
         SheetWriter(ws, table, styles).write()
     if not tables:
@@ -384,9 +385,10 @@ def code_ranges(wb) -> dict[str, str]:
                 if c.number_format == "@" and isinstance(c.value, str) and c.value.isdigit():
                     rows_of.setdefault(c.column, []).append(c.row)
         refs = []
+        start: int | None  # the first row of the current run (None once the last has closed)
         for col, rows in sorted(rows_of.items()):
             letter, start = get_column_letter(col), rows[0]
-            for prev, cur in zip(rows, rows[1:] + [None]):
+            for prev, cur in zip(rows, rows[1:] + [None], strict=True):
                 if cur != prev + 1:  # close a run of consecutive rows: B7:B34
                     refs.append(f"{letter}{start}" + (f":{letter}{prev}" if prev != start else ""))
                     start = cur
