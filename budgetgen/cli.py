@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("paths", nargs="+", type=Path, metavar="路径",
                    help="部门目录或 YAML 文件；也可以是包含多个部门目录的上级目录")
     r.add_argument("--format", default=None, metavar="格式",
-                   help=f"逗号分隔，可选 {','.join(writers.available())}；省略则全部生成")
+                   help=f"逗号分隔，可选 {','.join(writers.available())}；省略则生成 {','.join(writers.defaults())}")
     r.add_argument("--out", type=Path, default=Path("out"), metavar="目录", help="输出目录（默认 out/）")
     r.add_argument("--templates", type=Path, default=None, metavar="目录",
                    help="自定义模板目录，按文件覆盖内置模板（notes/、html/）")
@@ -124,7 +124,7 @@ def cmd_validate(args) -> int:
 
 def _formats(text: str | None) -> list[str]:
     if text is None:
-        return writers.available()
+        return writers.defaults()
     names = [n.strip().lower() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in writers.available()]
     if unknown or not names:

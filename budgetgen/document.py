@@ -133,6 +133,25 @@ class Cover:
     notice: str = ""  # on a draft: 草稿：… (else empty)
 
 
+@dataclass(frozen=True)
+class LeafLine:
+    """One leaf amount of the department as data (budgetgen render --format lines writes them; budgetgen import
+    reads them back): what the nine tables are pivots of, with the names the year's catalog gives the codes."""
+
+    unit_code: str
+    unit_name: str
+    kind: str  # 基本支出, 项目支出, 经营支出, 上解上级支出, 对附属单位补助支出
+    project_code: str  # "" for a non-project line
+    project_name: str
+    function: str  # 项 (7 digits)
+    function_name: str
+    economic: str  # 款 (5 digits), "" when not given
+    economic_name: str
+    source: str  # 一般公共预算 … 其他收入
+    carryover: bool  # 上年结转
+    amount: Decimal  # 万元, exact
+
+
 @dataclass
 class Disclosure:
     title: str  # 中共巨鹿县委办公室2023年部门预算
@@ -145,6 +164,7 @@ class Disclosure:
     draft: bool = False  # new-year's draft, not yet gone through: the cover says so (cover.notice)
     cover: Cover = field(default_factory=Cover)  # set by compose
     toc_title: str = ""  # 目　录 (set by compose)
+    lines: list[LeafLine] = field(default_factory=list)  # every leaf amount, in input order (set by compose)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -43,9 +43,9 @@ def build(budget: Budget, templates: Path | None = None) -> Disclosure:
 
 def write(doc: Disclosure, out: str | Path, formats: Iterable[str] | None = None, *, stem: str | None = None,
           options: writers.Options | None = None) -> list[Path]:
-    """The document in the formats asked for (default: every available one) in folder `out`, named after the
+    """The document in the formats asked for (default: the default set, writers.defaults) in folder `out`, named after the
     department's folder unless `stem` is given; the set replaces the earlier one as a whole or not at all."""
-    names = list(formats) if formats is not None else writers.available()
+    names = list(formats) if formats is not None else writers.defaults()
     return writers.write(doc, Path(out), stem or writers.output_stem(doc.source_name or doc.department_name),
                          names, options)
 

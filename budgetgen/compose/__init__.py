@@ -11,7 +11,7 @@ from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
 from ..analysis.ledger import ZERO
 from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
-from ..document import Banner, Block, Cell, Chart, Heading, Row, Table
+from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from ..model.budget import Budget, DocumentKind, Level, Unit
 from .grid import H, header
@@ -53,7 +53,7 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
         return present(Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
                                   department_name=unit.name, year=budget.budget_year, blocks=blocks,
                                   source_name=budget.source_name, kind=DocumentKind.unit.value,
-                                  draft=bool(budget.draft)))
+                                  draft=bool(budget.draft), lines=leaf_lines(budget, analysis)))
     blocks = [Heading("第一部分 部门预算", 1, id="part1")]
     scope = Scope(analysis.department, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}",
                   unit_word)
@@ -69,7 +69,22 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
         blocks.extend(_notes(budget, uscope, env))
     return present(Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
                               department_name=dept.name, year=budget.budget_year, blocks=blocks,
-                              source_name=budget.source_name, draft=bool(budget.draft)))
+                              source_name=budget.source_name, draft=bool(budget.draft),
+                              lines=leaf_lines(budget, analysis)))
+
+
+def leaf_lines(budget: Budget, analysis: BudgetAnalysis) -> list[LeafLine]:
+    """The department's leaf facts as data, with their codes' names (the lines format writes them)."""
+    catalog = analysis.catalog
+    units = {u.code: u.name for u in budget.units}
+    out = []
+    for fact in analysis.department.ledger.facts:
+        project = budget.projects[fact.project] if fact.project is not None else None
+        out.append(LeafLine(fact.unit, units[fact.unit], fact.kind, (project.code or "") if project else "",
+                            project.name if project else "", fact.function, catalog.function.get(fact.function, ""),
+                            fact.economic or "", catalog.economic.get(fact.economic or "", ""), fact.source.value,
+                            fact.carryover, fact.amount))
+    return out
 
 
 def _notes(budget: Budget, scope: Scope, env) -> list[Block]:

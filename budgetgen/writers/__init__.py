@@ -47,6 +47,7 @@ class Format:
     module: str
     suffix: str  # what follows the stem: ".html" for a file, "-csv" for a folder
     label: str  # what it writes, in words
+    default: bool = True  # written when no format is named (render without --format)
 
 
 # Every format, in the order `render` writes them; a new format is a module and a line here.
@@ -57,6 +58,9 @@ FORMATS: list[Format] = [
     Format("docx", "budgetgen.writers.docx", ".docx", "Word 文档（Word、WPS 可直接编辑）"),
     Format("pdf", "budgetgen.writers.pdf", ".pdf", "PDF（A4，可打印、可归档）"),
     Format("xlsx", "budgetgen.writers.xlsx", ".xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
+    # data exchange, not publication: only when asked for (budgetgen import reads it back)
+    Format("lines", "budgetgen.writers.lines", "-明细.xlsx", "预算明细工作簿（逐笔明细，budgetgen import 可读回）",
+           default=False),
 ]
 
 
@@ -131,6 +135,11 @@ def xml_safe(text: str, target: str) -> str:
 def available() -> list[str]:
     """The formats whose writer module is present."""
     return [f.name for f in FORMATS if importlib.util.find_spec(f.module) is not None]
+
+
+def defaults() -> list[str]:
+    """The formats written when none is named: every available one that is not data exchange only."""
+    return [f.name for f in FORMATS if f.default and f.name in available()]
 
 
 def format_named(name: str) -> Format:
