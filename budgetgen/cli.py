@@ -1,4 +1,4 @@
-"""Command line: budgetgen validate | render | check | init | new-year | preview | schema. Messages are in Chinese."""
+"""Command line: budgetgen validate | render | check | init | new-year | import | preview | schema. Messages are in Chinese."""
 
 from __future__ import annotations
 
@@ -64,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     pv.add_argument("--templates", type=Path, default=None, metavar="目录", help="自定义模板目录，修改后页面也会自动刷新")
     pv.add_argument("--open", action="store_true", help="启动后用默认浏览器打开预览页面")
 
+    im = sub.add_parser("import", help="由预算系统导出的明细表（XLSX、CSV）生成或更新部门目录")
+    im.add_argument("files", nargs="+", type=Path, metavar="文件", help="导出的 .xlsx 或 .csv 文件（可多个）")
+    im.add_argument("--out", type=Path, required=True, metavar="目录",
+                    help="部门目录：不存在时新建；已存在时只更新金额，手写的文字保留")
+    im.add_argument("--unit", choices=["元", "千元", "万元"], default=None, help="表中金额的单位（表中未写明时必须指定）")
+    im.add_argument("--year", type=int, default=None, metavar="年度", help="预算年度（表中未写明时指定）")
+    im.add_argument("--code", default=None, metavar="编码", help="部门编码（新建目录且表中未写明时指定）")
+    im.add_argument("--name", default=None, metavar="名称", help="部门名称（新建目录且表中未写明时指定）")
+    im.add_argument("--level", default="县级", choices=["乡镇级", "县级", "区级", "市级", "省级"],
+                    help="政府层级（新建目录时使用，默认县级）")
+    im.add_argument("--map", type=Path, default=None, metavar="文件", help="列名映射文件（YAML），用于表头写法特殊的导出表")
+
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
     return p
@@ -76,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_help()
             return 2
         commands = {"validate": cmd_validate, "render": cmd_render, "schema": cmd_schema, "check": cmd_check,
-                    "init": cmd_init, "new-year": cmd_new_year, "preview": cmd_preview}
+                    "init": cmd_init, "new-year": cmd_new_year, "preview": cmd_preview, "import": cmd_import}
         return commands[args.command](args)
     except UsageError as exc:
         print(f"budgetgen: {exc}", file=sys.stderr)
@@ -302,6 +314,24 @@ def cmd_new_year(args) -> int:
     print(f"已创建 {target}")
     for note in notes:
         print(f"  {note}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .importer import Request, run
+
+    try:
+        result = run(Request(args.files, args.out, args.unit, args.year, args.code, args.name, args.level, args.map))
+    except InputError as exc:
+        _print_findings(exc.findings)
+        print(f"未导入：有 {summary(exc.findings)}，{args.out} 没有任何改动", file=sys.stderr)
+        return 1
+    warnings = [f for f in result.findings if f.code.startswith("import-")]
+    _print_findings(warnings)
+    for note in result.notes:
+        print(f"  {note}")
+    print(f"已导入 {args.out}：{result.lines} 笔明细，{result.units} 个单位，{result.projects} 个项目。"
+          f"检查结果：{summary(result.findings)}（运行 budgetgen validate {args.out} 查看全部，补写标有“待填写”的文字）")
     return 0
 
 
