@@ -226,6 +226,11 @@ class Reader:
         if sheet.name in self.mapping.skip or not sheet.rows:
             return
         self._meta(sheet)
+        if any(len({normalise(v) for v in row} & SUMMARY_HEADERS) >= 2 for row in sheet.rows[:HEADER_SEARCH_ROWS]):
+            self.warning(sheet, "未导入：这是汇总表（有“基本支出”“项目支出”等合计列），公开表中的合计由明细计算",
+                         "导入逐笔明细（基本支出明细、项目支出明细）；如这张表就是明细，在映射文件中写明各列",
+                         "import-summary-skipped")
+            return
         found = self._header(sheet)
         if found is None:
             self.warning(sheet, "未导入：没有找到表头（明细表须有“金额”和“功能分类科目编码”或“类/款/项”等列，"
@@ -234,12 +239,6 @@ class Reader:
                          "import-sheet-skipped")
             return
         header_row, columns, top = found
-        heads = {normalise(sheet.value(r, c)) for r in range(header_row, top) for c in range(1, 60)}
-        if "amount" in columns and heads & SUMMARY_HEADERS and "kind" not in columns:
-            self.warning(sheet, "未导入：这是汇总表（有“基本支出”“项目支出”等合计列），公开表中的合计由明细计算",
-                         "导入逐笔明细（基本支出明细、项目支出明细）；如这张表就是明细，在映射文件中写明各列",
-                         "import-summary-skipped")
-            return
         if "level1" in columns and "level2" in columns and "level3" in columns:
             self._indicators(sheet, columns, top)
         elif "last_amount" in columns:
