@@ -164,8 +164,7 @@ def test_the_nine_sheets_are_laid_out_as_without_the_other_tables(rendered, disc
     alone = zipfile.ZipFile(io.BytesIO(render_xlsx(nine)))
     full = zipfile.ZipFile(io.BytesIO(render_xlsx(doc)))
     names = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)), read_only=True).sheetnames
-    for i, table in enumerate(nine.tables(), start=1):
-        ws_name = sheet_names(nine.tables())[i - 1]
+    for i, ws_name in enumerate(sheet_names(nine.tables()), start=1):
         part = f"xl/worksheets/sheet{names.index(ws_name) + 1}.xml"
         assert alone.read(f"xl/worksheets/sheet{i + 1}.xml") == full.read(part), ws_name
 
@@ -210,7 +209,7 @@ def test_every_figure_equals_the_json(rendered, name):
         kinds = [c["type"] for c in table["columns"]]
         for i, expected in enumerate(table["rows"]):
             got = [ws.cell(row=top + i, column=c + 1) for c in range(len(kinds))]
-            for kind, text, cell in zip(kinds, expected, got):
+            for kind, text, cell in zip(kinds, expected, got, strict=True):
                 where = f"{ws.title}!{cell.coordinate}"
                 if kind in ("amount", "number"):
                     if text in ("", "0.00"):
@@ -458,8 +457,8 @@ def test_column_widths_follow_the_table(rendered):
             if kind in ("amount", "code", "index"):
                 longest = max((len(row[c]) for row in table["rows"]), default=0)
                 assert widths[c] >= longest + 2, (ws.title, c)
-        names = [w for w, k in zip(widths, kinds) if k == "text"]
-        amounts = [w for w, k in zip(widths, kinds) if k == "amount"]
+        names = [w for w, k in zip(widths, kinds, strict=True) if k == "text"]
+        amounts = [w for w, k in zip(widths, kinds, strict=True) if k == "amount"]
         assert min(names) > max(amounts) > widths[0]
 
 
