@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -312,14 +313,22 @@ class Style:
     def __init__(self, font, alignment, border=None, fill=None):
         self.font, self.alignment, self.border, self.fill = font, alignment, border, fill
         self.size = font.sz or BODY_SIZE
+        self._array = None  # the style's indices into the workbook's lists, once applied to a fresh cell
 
     def apply(self, c) -> None:
+        """The style on a cell not styled yet. The first time attribute by attribute (openpyxl looks each up by
+        its hash, which is slow), after that as a copy of the indices that gave (a workbook of every table has
+        tens of thousands of cells; a Style belongs to one workbook's Styles)."""
+        if self._array is not None:
+            c._style = copy(self._array)
+            return
         c.font = self.font
         c.alignment = self.alignment
         if self.border is not None:
             c.border = self.border
         if self.fill is not None:
             c.fill = self.fill
+        self._array = copy(c._style)
 
 
 class Styles:
