@@ -199,6 +199,43 @@ def duplicate_departments(outcomes: list[Outcome]) -> None:
             o.failure = o.failure or message
 
 
+def identify(dept: Department) -> Outcome:
+    """A department's code and name as its YAML gives them, read before anything is rendered (nothing checked:
+    a department whose files cannot be read has none, and its render says what is wrong)."""
+    from .model.loader import department_files, display_name, read_yaml
+
+    outcome = Outcome(str(dept.path))
+    try:
+        files, _ = department_files(dept.path)
+        for path in files:
+            if b"department" not in path.read_bytes():
+                continue
+            data, _, _ = read_yaml(path, display_name(path))
+            head = data.get("department") if isinstance(data, dict) else None
+            if isinstance(head, dict) and isinstance(head.get("code"), str) and isinstance(head.get("name"), str):
+                outcome.code, outcome.name = head["code"], head["name"]
+                break
+    except Exception:  # noqa: BLE001 - the render of this department reports it
+        pass
+    return outcome
+
+
+def run_unique(tasks: list[Department], work: Callable[[Department], Outcome], jobs: int,
+               progress: Callable[[Outcome], None]) -> list[Outcome]:
+    """run() for render over a county: the same department (code and name) in two folders is an error on each, as
+    `check` reports it (duplicate_departments), and neither is rendered; the other departments are."""
+    if len(tasks) <= 1:
+        return run(tasks, work, jobs, progress)
+    found = run(tasks, identify, jobs, lambda o: None)
+    duplicate_departments(found)
+    for o in found:
+        if o.failed:
+            progress(o)
+    rest = [i for i, o in enumerate(found) if not o.failed]
+    done = dict(zip(rest, run([tasks[i] for i in rest], work, jobs, progress), strict=True))
+    return [done.get(i, o) for i, o in enumerate(found)]
+
+
 def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: int,
         progress: Callable[[Outcome], None]) -> list[Outcome]:
     """Run work over the departments, in `jobs` processes; results come back in input order."""

@@ -178,8 +178,8 @@ def cmd_render(args) -> int:
 
         pdf_engine.start()  # imports WeasyPrint on another core while this one reads and checks the data
     try:
-        outcomes = batch.run(departments, work, args.jobs or batch.default_jobs(),
-                             (lambda o: None) if single else _progress(departments, "生成"))
+        outcomes = batch.run_unique(departments, work, args.jobs or batch.default_jobs(),
+                                    (lambda o: None) if single else _progress(departments, "生成"))
     finally:
         if early_pdf:
             pdf_engine.stop()

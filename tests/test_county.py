@@ -112,3 +112,50 @@ def test_check_report_names_duplicate_codes_and_carries_totals(tmp_path):
     # totals over the departments that passed: 巨鹿 alone (1841.44, written independently from the seed)
     assert data["totals"]["figures"]["total"] == "1841.44" and data["totals"]["passed_with_figures"] == 1
     assert "合计（通过检查的 1 个部门）" in (tmp_path / "r" / "check-report.html").read_text(encoding="utf-8")
+
+
+def test_render_refuses_duplicate_departments_as_check_does(tmp_path, capsys):
+    """Two folders with the same department (code and name): `render` reports both as errors with check's message and
+    renders neither (their earlier outputs stay as they were); the other departments are rendered."""
+    county = tmp_path / "county"
+    for name in ("a", "b"):
+        shutil.copytree(SAMPLES / "wei-2021", county / name)
+    shutil.copytree(SAMPLES / "julu-2023", county / "c")
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "a.html").write_text("上次生成的文件", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["render", str(county), "--format", "html,json", "--out", str(out), "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    assert "共 3 个部门：成功 1 个，失败 2 个" in captured.out
+    assert "[3/3]" in captured.err
+    message = "部门 201 中国共产党魏县委员会办公室 在 {} 中也有一份"
+    rendered = {line.split("：", 2)[1]: line.split("：", 2)[2] for line in captured.err.splitlines()
+                if line.strip().startswith("失败：")}
+    assert rendered == {str(county / "a"): message.format(county / "b"), str(county / "b"): message.format(county / "a")}
+    assert (out / "a" / "a.html").read_text(encoding="utf-8") == "上次生成的文件"
+    assert sorted(p.name for p in (out / "a").iterdir()) == ["a.html"] and not (out / "b").exists()
+    assert (out / "c" / "c.html").exists() and (out / "c" / "c.json").exists()
+    # the same message as check's report gives each of them
+    assert main(["check", str(county), "--out", str(tmp_path / "r"), "--format", "json"]) == 1
+    data = json.loads((tmp_path / "r" / "check-report.json").read_text(encoding="utf-8"))
+    checked = {d["path"]: d["first_error"] for d in data["departments"] if d["status"] == "失败"}
+    assert checked == rendered
+
+
+def test_identify_reads_code_and_name_before_rendering(tmp_path, monkeypatch):
+    """The identity pass reads each department's code and name from its YAML (nothing else is checked; a folder
+    that cannot be read has none); a single department is rendered without it."""
+    from budgetgen import batch
+
+    found = [batch.identify(d) for d in batch.discover([SAMPLES])]
+    assert {(o.code, o.name) for o in found} == {("201", "中国共产党魏县委员会办公室"), ("201", "中共巨鹿县委办公室")}
+    broken = tmp_path / "坏" / "department.yaml"
+    broken.parent.mkdir()
+    broken.write_text("department: [\n", encoding="utf-8")
+    assert (batch.identify(batch.Department(broken.parent, Path())).code, batch.identify(
+        batch.Department(broken.parent, Path())).failed) == ("", False)
+    calls: list[str] = []
+    monkeypatch.setattr(batch, "identify", lambda dept: calls.append(dept.path.name) or batch.Outcome(""))
+    assert main(["render", str(SAMPLES / "wei-2021"), "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    assert calls == []

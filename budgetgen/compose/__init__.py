@@ -111,7 +111,11 @@ def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
         "assets": lambda: [assets_table(scope)],
         "performance": lambda: performance_blocks(budget, analysis, scope.id),
     }
-    return render_notes(env, text, analysis.figures, scope.id, inserts)
+    blocks = render_notes(env, text, analysis.figures, scope.id, inserts)
+    for block in blocks:  # the notes' tables (units, procurement, assets, performance) are about this scope too
+        if isinstance(block, Table) and not block.scope:
+            block.scope = "部门" if is_dept else scope.code
+    return blocks
 
 
 def income_chart(scope: Scope) -> list[Block]:

@@ -57,7 +57,7 @@ FORMATS: list[Format] = [
     Format("csv", "budgetgen.writers.csv_data", "-csv", "CSV（每表一个文件，Excel 可直接打开）"),
     Format("docx", "budgetgen.writers.docx", ".docx", "Word 文档（Word、WPS 可直接编辑）"),
     Format("pdf", "budgetgen.writers.pdf", ".pdf", "PDF（A4，可打印、可归档）"),
-    Format("xlsx", "budgetgen.writers.xlsx", ".xlsx", "Excel 工作簿（九张公开表，每表一个工作表）"),
+    Format("xlsx", "budgetgen.writers.xlsx", ".xlsx", "Excel 工作簿（全部表格，每表一个工作表，首页目录）"),
     # data exchange, not publication: only when asked for (budgetgen import reads it back)
     Format("lines", "budgetgen.writers.lines", "-明细.xlsx", "预算明细工作簿（逐笔明细，budgetgen import 可读回）",
            default=False),

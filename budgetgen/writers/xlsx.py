@@ -1,9 +1,11 @@
-"""Disclosure → one Excel workbook of the nine tables, one sheet per table, in the standard printed layout.
+"""Disclosure → one Excel workbook of every table, one sheet per table, in the standard printed layout.
 
 What bureaus upload to publication platforms: for the department (第一部分) and for every unit (第二部分) the
-nine 公开表, each on its own sheet ("部门-01收支总表", "201001-01收支总表" …) with the title, the banner
-(code + name, 预算年度, 单位：万元), the header rows merged exactly as the Table's spans (栏次 row included),
-and the body rows.
+nine 公开表 and the tables of the notes (机构设置情况, 绩效目标表 one per project, 政府采购预算, 固定资产占用情况表),
+in document order, each on its own sheet ("部门-01收支总表", "部门-绩效-01", "201001-政府采购预算" …; see
+sheet_names) with the title, the banner (code + name, 预算年度, 单位：万元) when the table has one, a performance
+table's lead rows (绩效目标 …), the header rows merged exactly as the Table's spans (栏次 row included), and the
+body rows. A first sheet, 目录, lists every table's sheet with a link to it.
 
 Cell conventions:
 - amounts are real numbers with format 0.00 (two decimals, no thousands separator, as the seeds print them);
@@ -22,6 +24,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -43,6 +46,7 @@ TEXT_STRETCH = 1.4  # a text column may grow to this multiple of its relative wi
 LINE_HEIGHT = 14.0  # points per text line at BODY_SIZE
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 TARGET = "Excel 工作簿"
+INDEX_SHEET = "目录"  # the first sheet: every table's sheet, linked
 
 
 def set_text(c, value) -> None:
@@ -69,12 +73,25 @@ def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
 
 
 def sheet_names(tables: list[Table]) -> list[str]:
-    """部门-01收支总表 for the department, <unit code>-01收支总表 for a unit (Table.scope); ≤ 31 characters, unique."""
+    """A sheet name per table, ≤ 31 characters, unique (ignoring case), none of []:*?/\\ and never 目录.
+
+    The scope first (Table.scope: 部门, or a unit's code), then the table: 部门-01收支总表 … 部门-09… for the nine,
+    部门-绩效-01 … for the performance tables (numbered within the scope, the full title is in the sheet's first
+    row), 部门-机构设置情况, 部门-政府采购预算, 部门-固定资产占用情况表 for the others."""
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {INDEX_SHEET.casefold()}
+    counted: dict[tuple[str, str], int] = {}
     for table in tables:
-        short = re.sub(r"^(部门|单位)预算", "", table.title) or table.title
-        base = SHEET_FORBIDDEN.sub("_", f"{table.scope}-{int(table.kind[1:]):02d}{short}").strip("'")[:31]
+        scope = table.scope or "表"
+        short = re.sub(r"^(部门|单位)(预算)?", "", table.title) or table.title
+        if table.kind in NINE:
+            stem = f"{scope}-{int(table.kind[1:]):02d}{short}"
+        elif table.kind == "performance":
+            n = counted[scope, table.kind] = counted.get((scope, table.kind), 0) + 1
+            stem = f"{scope}-绩效-{n:02d}"
+        else:
+            stem = f"{scope}-{short}"
+        base = SHEET_FORBIDDEN.sub("_", stem).strip("'")[:31].strip("'") or "表"
         name, n = base, 2
         while name.casefold() in seen:
             suffix = f"({n})"
@@ -137,7 +154,7 @@ def column_widths(table: Table) -> list[float]:
         i = p.col - 1
         if p.cell.kind in ("amount", "number", "percent", "code", "index"):
             widths[i] = max(widths[i], need)  # never ####
-        elif p.cell.kind == "text":
+        elif p.cell.kind in ("text", "label"):
             widths[i] = max(widths[i], min(need, base[i] * TEXT_STRETCH))  # wrap only what is really long
     return [round(w, 2) for w in widths]
 
@@ -181,7 +198,8 @@ class SheetWriter:
             row += 1
         for r, h in self.heights.items():
             ws.row_dimensions[r].height = h
-        ws.freeze_panes = ws.cell(row=body_top, column=1).coordinate
+        if not table.lead:  # a lead block (a performance table's 绩效目标 …) is tall: frozen, it would fill the screen
+            ws.freeze_panes = ws.cell(row=body_top, column=1).coordinate
         # banner and header repeat on every printed page (a lead block is printed once, so then only the header)
         self.print_setup(2 if table.banner is not None and not table.lead else header_top, header_bottom)
 
@@ -203,7 +221,12 @@ class SheetWriter:
         assert b is not None  # write() calls this only for a table with a banner
         left, middle, right = b.left.strip(), b.centre, b.right
         w = self.width
-        if w >= 3:
+        if w >= 3 and not right:
+            # nothing on the right (截止时间 of the assets table): the centre text takes the right-hand stretch,
+            # aligned right, so a narrow table does not clip it
+            n_left = max(1, math.ceil(w / 2) - 1)
+            spans = [(1, n_left, left, "left"), (n_left + 1, w, middle, "right")]
+        elif w >= 3:
             n_right = max(1, w // 4)
             n_left = max(1, math.ceil((w - n_right) / 2))
             spans = [(1, n_left, left, "left"), (n_left + 1, w - n_right, middle, "center"),
@@ -264,20 +287,24 @@ class SheetWriter:
                 self.heights[r] = max(self.heights.get(r, 0), need, 18)
 
     def print_setup(self, first: int, last: int) -> None:
-        from openpyxl.worksheet.properties import PageSetupProperties
+        print_setup(self.ws, self.table.landscape, first, last)
 
-        ws = self.ws
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if self.table.landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.print_title_rows = f"{first}:{last}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.size = 9
+
+def print_setup(ws, landscape: bool, first: int, last: int) -> None:
+    """A4, as wide as one page and as long as it takes, rows first … last repeated on every page, page numbers."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{first}:{last}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
 
 
 class Style:
@@ -286,14 +313,22 @@ class Style:
     def __init__(self, font, alignment, border=None, fill=None):
         self.font, self.alignment, self.border, self.fill = font, alignment, border, fill
         self.size = font.sz or BODY_SIZE
+        self._array = None  # the style's indices into the workbook's lists, once applied to a fresh cell
 
     def apply(self, c) -> None:
+        """The style on a cell not styled yet. The first time attribute by attribute (openpyxl looks each up by
+        its hash, which is slow), after that as a copy of the indices that gave (a workbook of every table has
+        tens of thousands of cells; a Style belongs to one workbook's Styles)."""
+        if self._array is not None:
+            c._style = copy(self._array)
+            return
         c.font = self.font
         c.alignment = self.alignment
         if self.border is not None:
             c.border = self.border
         if self.fill is not None:
             c.fill = self.fill
+        self._array = copy(c._style)
 
 
 class Styles:
@@ -333,8 +368,67 @@ class Styles:
         return self._cache[key]
 
 
-def nine_tables(doc: Disclosure) -> list[Table]:
-    return [t for t in doc.tables() if t.kind in NINE]
+class IndexWriter:
+    """The 目录 sheet: one row per table sheet (序号, 所属, 表名 linked to its sheet, 工作表), in document order."""
+
+    HEADER = ("序号", "所属", "表名", "工作表")
+    MAX_WIDTH = (6.0, 44.0, 64.0, 60.0)  # a longer text wraps
+
+    def __init__(self, ws, doc: Disclosure, styles: Styles):
+        self.ws, self.doc, self.s = ws, doc, styles
+
+    def write(self, entries: list[tuple[Table, str]]) -> None:
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        ws, s = self.ws, self.s
+        owners = scope_labels([t for t, _ in entries])
+        lines = [[str(n), owners.get(t.scope, t.scope), t.title, name] for n, (t, name) in enumerate(entries, 1)]
+        widths = [min(max(display_width(x) + 2.5 for x in column), most)
+                  for column, most in zip(zip(self.HEADER, *lines, strict=True), self.MAX_WIDTH, strict=True)]
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = round(w, 2)
+        for row, text, style, height in ((1, f"{self.doc.title}　公开表目录", s.title, 30.0),
+                                         (2, "点击表名打开该表的工作表", s.note, 20.0)):
+            c = ws.cell(row=row, column=1)
+            set_text(c, text)
+            style.apply(c)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+            ws.row_dimensions[row].height = height
+        for col, label in enumerate(self.HEADER, start=1):
+            c = ws.cell(row=3, column=col)
+            set_text(c, label)
+            s.header.apply(c)
+        ws.row_dimensions[3].height = 20
+        plain = s.for_cell(Cell(None, "text"), False, 0)
+        link = Style(Font(name=FONT, size=BODY_SIZE, color="0563C1", underline="single"), plain.alignment,
+                     plain.border)
+        styles = [s.for_cell(Cell(1, "index"), False, 0), plain, link, plain]
+        for n, ((_, name), texts) in enumerate(zip(entries, lines, strict=True), start=1):
+            row = 3 + n
+            for col, (text, style) in enumerate(zip(texts, styles, strict=True), start=1):
+                c = ws.cell(row=row, column=col)
+                set_text(c, n if col == 1 else text)
+                style.apply(c)
+            target = ws.cell(row=row, column=3)
+            quoted = name.replace("'", "''")
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!A1", display=texts[2])
+            needed = max(lines_needed(text, w) for text, w in zip(texts, widths, strict=True))
+            ws.row_dimensions[row].height = max(needed * LINE_HEIGHT + 6, 18)
+        ws.freeze_panes = "A4"
+        print_setup(ws, False, 3, 3)
+
+
+def scope_labels(tables: list[Table]) -> dict[str, str]:
+    """Table.scope → whom it names, as the banners print it: 部门 → 部门：201 中共巨鹿县委办公室, a unit's code →
+    单位：201001 中共巨鹿县委办公室本级 (the first banner of that scope; the bare scope when none has one)."""
+    labels: dict[str, str] = {}
+    for table in tables:
+        if table.scope and table.scope not in labels and table.banner is not None and table.banner.left.strip():
+            word = "部门" if table.scope == "部门" else "单位"
+            labels[table.scope] = f"{word}：{table.banner.left.strip()}"
+    return labels
 
 
 # python-docx's property names (core_properties) → openpyxl's
@@ -347,17 +441,33 @@ def build_workbook(doc: Disclosure):
     wb = Workbook()
     wb.remove(wb.active)
     styles = Styles()
-    tables = nine_tables(doc)
-    for table, name in zip(tables, sheet_names(tables), strict=True):
+    tables = doc.tables()
+    names = sheet_names(tables)
+    for table, name in zip(tables, names, strict=True):
         ws = wb.create_sheet(title=xml_safe(name, TARGET))
         SheetWriter(ws, table, styles).write()
-    if not tables:
+    if tables:
+        number_styles(wb)  # before the index exists, so the tables' sheets keep the style numbers they had
+        index = wb.create_sheet(title=INDEX_SHEET, index=0)
+        IndexWriter(index, doc, styles).write(list(zip(tables, names, strict=True)))
+        wb.active = 0
+    else:
         wb.create_sheet(title="无公开表")
     for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开表").items():
         if isinstance(value, str):
             xml_safe(value, TARGET)
         setattr(wb.properties, OPENPYXL_NAMES.get(name, name), value)
     return wb
+
+
+def number_styles(wb) -> None:
+    """Give every styled cell its style number now, in the order the file writer would (sheet by sheet, row by
+    row): openpyxl numbers styles as it first writes them, and a 目录 sheet written first would renumber them all."""
+    for ws in wb.worksheets:
+        for key in sorted(ws._cells):
+            cell = ws._cells[key]
+            if cell.has_style:
+                cell.style_id  # noqa: B018 - the property registers the style
 
 
 def render_xlsx(doc: Disclosure) -> bytes:
