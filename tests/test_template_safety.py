@@ -442,7 +442,7 @@ def test_inserts_known_to_the_template_check_are_those_build_provides(monkeypatc
 
 
 def test_shipped_templates_render_with_no_thread_and_unchanged(tmp_path):
-    """budgetgen's own templates: no sandbox, no timer (the engine and the PDF's processes fork)."""
+    """budgetgen's own templates: no sandbox, no timer thread."""
     env = notes.environment("notes")
     assert not isinstance(env, jinja2.sandbox.SandboxedEnvironment)
     doc, _ = prepare(SAMPLES / "wei-2021")
