@@ -14,6 +14,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -201,7 +202,10 @@ def test_the_pdf_is_made_in_this_process(tiny, monkeypatch):
 
     monkeypatch.setattr(os, "fork", refuse)
     monkeypatch.setattr(multiprocessing.Process, "start", refuse)
-    assert pdf_writer.pdf_bytes(doc).startswith(b"%PDF-")
+    data = pdf_writer.pdf_bytes(doc)
+    assert data.startswith(b"%PDF-")
+    # the writer contract: render(doc, options) gives the same bytes
+    assert pdf_writer.render(doc, SimpleNamespace(templates=None, pdf_variant=None)) == data
 
 
 def test_same_input_same_bytes_and_variants(tiny, tmp_path):
