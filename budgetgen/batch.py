@@ -241,13 +241,11 @@ def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: in
     """Run work over the departments, in `jobs` processes; results come back in input order."""
     results: dict[int, Outcome] = {}
     if jobs <= 1 or len(tasks) <= 1:
-        if len(tasks) > 1:
-            _worker_init()  # --jobs 1 over many departments: one process, and the PDF writer keeps to it too
         for i, task in enumerate(tasks):
             results[i] = work(task)
             progress(results[i])
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(work, task): i for i, task in enumerate(tasks)}
             for future in as_completed(futures):
                 i = futures[future]
@@ -257,11 +255,6 @@ def run(tasks: list[Department], work: Callable[[Department], Outcome], jobs: in
                     results[i] = Outcome(str(tasks[i].path), failure=f"处理进程异常退出：{exc}")
                 progress(results[i])
     return [results[i] for i in range(len(tasks))]
-
-
-def _worker_init() -> None:
-    # Inside a pool every core is already busy: the PDF writer must not start processes of its own.
-    os.environ["BUDGETGEN_PDF_PROCESSES"] = "1"
 
 
 def default_jobs() -> int:

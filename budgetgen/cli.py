@@ -172,17 +172,8 @@ def cmd_render(args) -> int:
     work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
                    pdf_variant=args.pdf_variant, stem_of=output_stem)
     single = len(departments) == 1
-    early_pdf = single and "pdf" in formats
-    if early_pdf:
-        from .writers import pdf_engine
-
-        pdf_engine.start()  # imports WeasyPrint on another core while this one reads and checks the data
-    try:
-        outcomes = batch.run_unique(departments, work, args.jobs or batch.default_jobs(),
-                                    (lambda o: None) if single else _progress(departments, "生成"))
-    finally:
-        if early_pdf:
-            pdf_engine.stop()
+    outcomes = batch.run_unique(departments, work, args.jobs or batch.default_jobs(),
+                                (lambda o: None) if single else _progress(departments, "生成"))
     if single:
         return _report_one(departments[0], outcomes[0])
     failed = [o for o in outcomes if o.failed]

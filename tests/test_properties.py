@@ -529,16 +529,16 @@ def test_section_five_heading_without_sangong_comparison():
 @given(spec=gen.budgets(min_units=1, max_units=3))
 def test_pdf_shortcuts_give_weasyprints_own_bytes(spec):
     """Random departments — other tables, other cell texts, cells reused near the bottom of other pages — come
-    out of budgetgen's one-process PDF (libxml2, lean user-agent stylesheet, reused cell layouts) byte for byte
-    as WeasyPrint makes them on its own."""
+    out of budgetgen's PDF (pdf_speedups: lean user-agent stylesheet, reused cell layouts) byte for byte as
+    WeasyPrint makes them on its own."""
     from weasyprint import HTML
 
-    from budgetgen.writers import pdf_cells
-    from budgetgen.writers.pdf import render_single
+    from budgetgen.writers import pdf_speedups
+    from budgetgen.writers.pdf import html_to_pdf
 
     doc = build(via_model(spec, trim=False))
     html = render_html(doc, media="print")
-    reused = pdf_cells.STATS["reused"]
-    ours = render_single(html)
-    assert not pdf_cells.supported() or pdf_cells.STATS["reused"] > reused
+    reused = pdf_speedups.STATS["cells reused"]
+    ours = html_to_pdf(html)
+    assert not pdf_speedups.available() or pdf_speedups.STATS["cells reused"] > reused
     assert ours == HTML(string=html, base_url=".").write_pdf()

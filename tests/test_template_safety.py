@@ -101,8 +101,10 @@ def test_a_template_cannot_put_a_local_file_into_the_pdf(kind, tiny, tmp_path, c
 def test_a_refusal_weasyprint_swallows_still_stops_the_pdf(tmp_path):
     """WeasyPrint catches every error while it draws an SVG image: the PDF it makes then lacks the file, and
     the refusal, kept by the fetcher, still stops budgetgen."""
+    from weasyprint import HTML
+
     from budgetgen.writers import pdf as pdf_writer
-    from budgetgen.writers.pdf_tree import RefusedURL, html_from_tree, parse, user_templates
+    from budgetgen.writers.pdf import RefusedURL
 
     folder = tmp_path / "tpl"
     (folder / "html").mkdir(parents=True)
@@ -110,12 +112,11 @@ def test_a_refusal_weasyprint_swallows_still_stops_the_pdf(tmp_path):
         '<svg xmlns="http://www.w3.org/2000/svg" width="50" height="50">'
         f'<image href="{PASSWD.as_uri()}" width="50" height="50"/><rect width="5" height="5"/></svg>')
     html = f'<html><body><p>正文</p><img src="{(folder / "html" / "inner.svg").as_uri()}"></body></html>'
-    with user_templates(folder):
-        document = html_from_tree(parse(html, fast=False), ".", own_templates=False)
-        data = document.write_pdf()
-        assert document.url_fetcher.refused == [PASSWD.as_uri()]
-        with pytest.raises(RefusedURL):
-            pdf_writer.render_single(html, fast_parse=False)
+    fetcher = pdf_writer.url_fetcher(folder)
+    data = HTML(string=html, base_url=".", url_fetcher=fetcher).write_pdf()
+    assert fetcher.refused == [PASSWD.as_uri()]
+    with pytest.raises(RefusedURL):
+        pdf_writer.html_to_pdf(html, folder)
     (tmp_path / "x.pdf").write_bytes(data)
     text = subprocess.run(["pdftotext", str(tmp_path / "x.pdf"), "-"], capture_output=True, text=True).stdout
     assert "正文" in text and secret_line() not in text and secret_line().encode() not in data
@@ -123,7 +124,7 @@ def test_a_refusal_weasyprint_swallows_still_stops_the_pdf(tmp_path):
 
 
 def test_the_fetcher_reads_only_the_templates_and_data(tmp_path):
-    from budgetgen.writers.pdf_tree import RefusedURL, url_fetcher, user_templates
+    from budgetgen.writers.pdf import RefusedURL, url_fetcher
 
     folder = tmp_path / "tpl"
     (folder / "html").mkdir(parents=True)
@@ -131,19 +132,18 @@ def test_the_fetcher_reads_only_the_templates_and_data(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("secret")
     (folder / "html" / "link.css").symlink_to(outside)
-    with user_templates(folder):
-        fetcher = url_fetcher()
-        assert fetcher.fetch((folder / "html" / "logo.css").as_uri()).read() == b"p {}"
-        assert fetcher.fetch((PACKAGE_HTML / "style.css").as_uri()).read()  # the shipped templates
-        assert fetcher.fetch("data:text/plain;base64,5q2j5paH").read() == "正文".encode()
-        for url in [PASSWD.as_uri(), outside.as_uri(), (folder / "html" / "link.css").as_uri(),
-                    (folder / "html").as_uri() + "/../../outside.txt",
-                    (folder / "html").as_uri() + "/%2e%2e/%2e%2e/outside.txt",
-                    "file://otherhost" + str(folder / "html" / "logo.css"), "http://127.0.0.1:9/x.png",
-                    "https://example.com/x.css", "ftp://example.com/x"]:
-            with pytest.raises(RefusedURL):
-                fetcher.fetch(url)
-        assert len(fetcher.refused) == 9
+    fetcher = url_fetcher(folder)
+    assert fetcher.fetch((folder / "html" / "logo.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch((PACKAGE_HTML / "style.css").as_uri()).read()  # the shipped templates
+    assert fetcher.fetch("data:text/plain;base64,5q2j5paH").read() == "正文".encode()
+    for url in [PASSWD.as_uri(), outside.as_uri(), (folder / "html" / "link.css").as_uri(),
+                (folder / "html").as_uri() + "/../../outside.txt",
+                (folder / "html").as_uri() + "/%2e%2e/%2e%2e/outside.txt",
+                "file://otherhost" + str(folder / "html" / "logo.css"), "http://127.0.0.1:9/x.png",
+                "https://example.com/x.css", "ftp://example.com/x"]:
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 9
     with pytest.raises(RefusedURL):  # outside the block: budgetgen's own templates only
         url_fetcher().fetch((folder / "html" / "logo.css").as_uri())
 
@@ -443,7 +443,7 @@ def test_inserts_known_to_the_template_check_are_those_build_provides(monkeypatc
 
 
 def test_shipped_templates_render_with_no_thread_and_unchanged(tmp_path):
-    """budgetgen's own templates: no sandbox, no timer (the engine and the PDF's processes fork)."""
+    """budgetgen's own templates: no sandbox, no timer thread."""
     env = notes.environment("notes")
     assert not isinstance(env, jinja2.sandbox.SandboxedEnvironment)
     doc, _ = prepare(SAMPLES / "wei-2021")

@@ -1,46 +1,37 @@
-"""Disclosure → PDF through WeasyPrint, from the same HTML templates as the preview plus print.css.
+"""Disclosure → PDF through WeasyPrint's public API, in one process: the same HTML templates as the preview plus
+print.css, given to ``weasyprint.HTML(string=…, base_url=…, url_fetcher=…).write_pdf(…)``.
 
-WeasyPrint needs some 11 s of CPU for the 73 pages of 巨鹿 (layout of thousands of table cells). Two ways to
-the same pages:
+WeasyPrint fetches images, stylesheets and attachments only through :class:`url_fetcher` — budgetgen's
+templates, the ``--templates`` folder and data: URLs, nothing else: a template from others must not put a file
+of this computer into the PDF, nor reach the network. A template that asks for anything else gets no PDF and a
+message naming the URL and the template file (:func:`refusal_message`).
 
-- **Several processes** (:mod:`.pdf_split`, :mod:`.pdf_merge`), the usual way: the body is cut where it starts
-  new pages anyway and laid out on every core, in forked processes; a skeleton rendered by WeasyPrint adds the
-  cover, the 目录, the footers, bookmarks, links and metadata, and the body pages are drawn under it. The same
-  pages as one process — text, positions, page numbers, outline, links — in less time; the file is larger
-  (each process embeds its own subsets of the fonts), and its bytes depend on the number of cores.
-- **One process** (:func:`render_single`): for ``--pdf-variant`` (PDF/A and PDF/UA structures must come from
-  WeasyPrint itself), for custom HTML templates (``--templates`` with an ``html/`` folder: its CSS may do what
-  the split can't follow), on one core, where ``fork`` is missing (Windows, macOS), for small documents, and
-  whenever the parallel way declines or fails.
-
-Both read budgetgen's HTML with libxml2 rather than WeasyPrint's pure-Python parser and give WeasyPrint a
-user-agent stylesheet without the rules the templates never use (:mod:`.pdf_tree`), reuse the layout of table
-cells that repeat (:mod:`.pdf_cells`), and keep Python's cyclic garbage collector out of WeasyPrint's way.
-``budgetgen render`` starts the work in an engine forked before the data is read (:mod:`.pdf_engine`), so that
-WeasyPrint's import overlaps the loading and checking. ``BUDGETGEN_PDF_PROCESSES`` caps the number of processes
-(1: always one process).
-
-Both ways fetch images, stylesheets and attachments only from the templates (:func:`.pdf_tree.url_fetcher`);
-a template that asks for anything else gets no PDF and a message naming the URL and the template file.
+Shortcuts through WeasyPrint's private names, which make the same pages in less time, live in
+:mod:`.pdf_speedups` and are used only for budgetgen's own templates, on the WeasyPrint versions they were
+checked with; everywhere else WeasyPrint does all the work itself. Python's cyclic garbage collector is kept
+out of WeasyPrint's way during the render (:func:`gc_paused`).
 """
 
 from __future__ import annotations
 
-import logging
+import gc
+import mimetypes
 import os
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from ..document import Disclosure
 from ..errors import UsageError
 from ..templating import TemplateError
-from . import Options, atomic
+from . import Options
 from .html import render_html
 
-log = logging.getLogger("budgetgen.pdf")
-BASE_URL = "."
+BASE_URL = "."  # budgetgen's own templates inline their CSS and images: nothing relative to resolve
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # as compose.notes has it
 
 
 def variants() -> list[str]:
@@ -64,24 +55,110 @@ def require_cjk_font() -> None:
                             "例如 Debian/Ubuntu：sudo apt-get install fonts-noto-cjk")
 
 
+def render(doc: Disclosure, options: Options) -> bytes:
+    """The writer contract: the PDF's bytes; options.templates and options.pdf_variant as `render` takes them."""
+    return pdf_bytes(doc, options.templates, options.pdf_variant)
+
+
 def pdf_bytes(doc: Disclosure, templates: Path | None = None, variant: str | None = None) -> bytes:
     """The PDF; TemplateError (and no PDF) if the templates make WeasyPrint fetch anything but their own files
-    or data: URLs (pdf_tree.url_fetcher). An error rather than a warning: the PDF would lack what the template
-    asked for, and a template that reads other files may be hostile — in a county's batch a warning goes
-    unseen, a department without its PDF does not."""
-    from . import pdf_engine
-    from .pdf_tree import RefusedURL, user_templates
-
+    or data: URLs. An error rather than a warning: the PDF would lack what the template asked for, and a
+    template that reads other files may be hostile — in a county's batch a warning goes unseen, a department
+    without its PDF does not."""
+    require_cjk_font()
+    html = render_html(doc, templates, media="print")
     try:
-        with pdf_engine.taken() as engine, user_templates(templates):  # engine: started by `render`, or None
-            require_cjk_font()
-            html = render_html(doc, templates, media="print")
-            if templates is not None and (templates / "html").is_dir():
-                return render_single(html, variant, fast_parse=False)  # custom HTML/CSS: WeasyPrint's way, all
-            data = engine.render(html, variant) if engine is not None else None
-            return data if data is not None else render_pdf(html, variant)[0]
+        return html_to_pdf(html, templates, variant)
     except RefusedURL as refused:
         raise TemplateError(refusal_message(refused.url, templates)) from None
+
+
+def html_to_pdf(html: str, templates: Path | None = None, variant: str | None = None) -> bytes:
+    """The PDF of print HTML. Custom HTML templates (a ``html/`` folder in `templates`) resolve their relative
+    URLs against that folder and are read by WeasyPrint alone; budgetgen's own take the shortcuts of
+    :mod:`.pdf_speedups` where those are verified."""
+    from weasyprint import HTML
+
+    from . import pdf_speedups
+
+    custom_html = templates / "html" if templates is not None and (templates / "html").is_dir() else None
+    custom = custom_html is not None
+    base_url = custom_html.resolve().as_uri() + "/" if custom_html is not None else BASE_URL
+    fetcher = url_fetcher(templates)
+    with gc_paused(), pdf_speedups.applied(enabled=not custom, variant=variant):
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        data = document.write_pdf(pdf_variant=variant)
+    fetcher.check()  # a refusal WeasyPrint caught and logged (inside an SVG image) still counts
+    return data
+
+
+@contextmanager
+def gc_paused():
+    """WeasyPrint builds hundreds of thousands of objects that live until the PDF is written; Python's cyclic
+    collector would walk them again and again for nothing (a fifth of the CPU time for 巨鹿). Plain Python,
+    no WeasyPrint internals: on for every render."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --- what WeasyPrint may fetch ----------------------------------------------------------------------------------
+
+class RefusedURL(BaseException):
+    """A resource WeasyPrint was asked to fetch from outside the templates: the PDF must not be made.
+    BaseException, as WeasyPrint's FatalURLFetchingError: its fetch points let nothing less through."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+_fetcher_class = None
+
+
+def url_fetcher(templates: Path | None = None):
+    """A WeasyPrint URL fetcher (the documented ``weasyprint.urls.URLFetcher``) that reads only budgetgen's
+    templates folder, the `templates` folder and data: URLs. Anything else — another file, http(s), ftp —
+    raises RefusedURL (WeasyPrint stops) and is kept in ``.refused``: a fetch inside an SVG image is caught by
+    WeasyPrint, so the caller asks ``.check()`` after the PDF is made."""
+    global _fetcher_class
+    if _fetcher_class is None:
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+        class Refused(RefusedURL, FatalURLFetchingError):
+            pass
+
+        class TemplateFetcher(URLFetcher):
+            def __init__(self, roots: list[Path]):
+                super().__init__(timeout=5, allowed_protocols=("data",), allow_redirects=False)
+                self.roots = [root.resolve() for root in roots]
+                self.refused: list[str] = []
+
+            def fetch(self, url, headers=None):
+                scheme = url.split(":", 1)[0].lower()
+                if scheme == "data":
+                    return super().fetch(url, headers)
+                if scheme == "file":
+                    parts = urlsplit(url)
+                    path = Path(url2pathname(parts.path)).resolve()  # symbolic links followed, then judged
+                    if parts.netloc in ("", "localhost") and path.is_file() and \
+                            any(path.is_relative_to(root) for root in self.roots):
+                        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+                self.refused.append(url)
+                raise Refused(url)
+
+            def check(self) -> None:
+                """RefusedURL if anything was refused, even where WeasyPrint caught the refusal."""
+                if self.refused:
+                    raise RefusedURL(self.refused[0])
+
+        _fetcher_class = TemplateFetcher
+    return _fetcher_class([PACKAGE_TEMPLATES] + ([templates] if templates is not None else []))
 
 
 def refusal_message(url: str, templates: Path | None) -> str:
@@ -108,50 +185,3 @@ def _referencing(url: str, templates: Path) -> list[str]:
             if found:
                 return found
     return []
-
-
-def render_pdf(html: str, variant: str | None = None, processes: int | None = None) -> tuple[bytes, int]:
-    """The PDF of print HTML from budgetgen's own templates, and how many processes laid it out."""
-    from . import pdf_split
-
-    if processes is None:
-        processes = pdf_split.usable_processes()
-        limit = os.environ.get("BUDGETGEN_PDF_PROCESSES", "").strip()
-        if limit.isdigit() and int(limit) > 0:
-            processes = min(processes, int(limit))
-    if variant is None and processes > 1:
-        try:
-            result = pdf_split.render(html, BASE_URL, processes)
-        except Exception:  # noqa: BLE001 — a part failed: the one-process way still gives the PDF
-            log.debug("parallel PDF failed; rendering in one process", exc_info=True)
-            result = None
-        if result is not None:
-            return result
-    return render_single(html, variant), 1
-
-
-def render_single(html: str, variant: str | None = None, fast_parse: bool = True) -> bytes:
-    """The whole document laid out and drawn by WeasyPrint in this process; fast_parse: read the HTML with
-    libxml2 (budgetgen's own templates), not with WeasyPrint's parser (pdf_tree.parse)."""
-    from .pdf_cells import cell_layouts
-    from .pdf_tree import base_url, check_fetches, gc_paused, html_from_tree, parse
-
-    # PDF/A and PDF/UA (variant): WeasyPrint's own layout of every cell, for the structure tree it tags
-    with gc_paused(), cell_layouts(enabled=fast_parse and variant is None):
-        document = html_from_tree(parse(html, fast_parse), base_url(BASE_URL), own_templates=fast_parse)
-        data = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
-        check_fetches(document)  # a refusal WeasyPrint caught and logged (inside an SVG image) still counts
-        return data
-
-
-def write_pdf(doc: Disclosure, out: Path, stem: str, templates: Path | None = None,
-              variant: str | None = None) -> list[Path]:
-    path = out / f"{stem}.pdf"
-    data = pdf_bytes(doc, templates, variant)
-    with atomic(path, "wb") as handle:
-        handle.write(data)
-    return [path]
-
-
-def render(doc: Disclosure, options: Options) -> bytes:
-    return pdf_bytes(doc, options.templates, options.pdf_variant)

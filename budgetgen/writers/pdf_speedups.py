@@ -1,63 +1,115 @@
-"""Table cells of the same content laid out once (WeasyPrint speed-up for budgetgen's print HTML).
+"""Shortcuts through WeasyPrint's private names that give budgetgen's own print HTML the same PDF pages in less
+time — the only module that touches anything WeasyPrint does not document.
 
-A disclosure repeats itself: the header rows of every performance table, 产出指标/数量指标/政策要求/≥95% in
-most of them, the same tables again for the unit (本级). WeasyPrint lays out each table cell anew — a third
-of its time. While :func:`cell_layouts` is active, the layout of a table cell that holds plain text only is
-kept, keyed by everything the layout depends on (the cell's and its text's computed styles, the text, the
-cell's width, padding and borders), and a later cell with the same key gets a copy moved to its place — when
-the copy fits above the page's bottom just as the original did; otherwise WeasyPrint lays it out itself.
+- **Cell layouts reused**: a disclosure repeats itself (the header rows of every performance table,
+  产出指标/数量指标/≥95% in most of them, the same tables again for the unit). WeasyPrint lays out each table
+  cell anew; while :func:`applied` is active, the layout of a table cell that holds plain text only is kept,
+  keyed by everything it depends on (the cell's and its text's computed styles, the text, the cell's width,
+  padding and borders), and a later cell with the same key gets a copy moved to its place — when the copy fits
+  above the page's bottom just as the original did; otherwise WeasyPrint lays it out itself. This replaces
+  ``weasyprint.layout.block.block_container_layout`` for the duration of the render.
+- **A lean user-agent stylesheet**: WeasyPrint's own less the rules budgetgen's templates never use
+  (``::marker`` only for ``li``, no footnote or note rules), each of which makes WeasyPrint compute a style for
+  a pseudo-element of every element. It is handed over through the private ``HTML._ua_stylesheets``.
 
-The pages are the same as WeasyPrint's own, byte for byte (test_pdf checks both samples). This reaches into
-WeasyPrint's layout (``weasyprint.layout.block.block_container_layout``), so it is switched on only for the
-WeasyPrint versions it was checked with (any other version simply lays out every cell), and not for the tagged
-PDF/A and PDF/UA variants, whose structure tree WeasyPrint builds from the boxes.
+Both are used only where they were checked — the WeasyPrint releases in :data:`VERIFIED`, with the private
+functions' signatures as expected — for budgetgen's own templates (custom HTML templates may do what they were
+not checked with) and not for the tagged PDF/A and PDF/UA variants (WeasyPrint builds their structure tree
+from the boxes). Anywhere else WeasyPrint does all the work itself. The pages are WeasyPrint's own, byte for
+byte (test_pdf checks both samples); test_pdf also fails, on a verified release, if a shortcut is not taken.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from contextlib import contextmanager
 
-CHECKED_VERSIONS = ("70.",)  # WeasyPrint releases whose cell layout this was compared with, byte for byte
-SIGNATURE = ["context", "box", "bottom_space", "skip_stack", "page_is_empty", "absolute_boxes", "fixed_boxes",
-             "adjoining_margins", "first_letter_style", "first_line_style", "discard", "max_lines"]
+# WeasyPrint releases whose output with these shortcuts was compared with its own, byte for byte.
+VERIFIED = ("70.0",)
+BLOCK_CONTAINER_LAYOUT = ["context", "box", "bottom_space", "skip_stack", "page_is_empty", "absolute_boxes",
+                          "fixed_boxes", "adjoining_margins", "first_letter_style", "first_line_style",
+                          "discard", "max_lines"]
+UA_STYLESHEETS = ["self", "forms"]
 SIDES = ("top", "right", "bottom", "left")
-POSITIONS = ("position_x", "position_y")
 
-_active: dict | None = None  # the cache of the render in progress (style ids are only valid during it)
-STATS = {"reused": 0, "laid out": 0}  # cells over the life of the process (tests, debugging)
+# How often each shortcut was taken over the life of the process (tests, debugging).
+STATS = {"renders": 0, "cells reused": 0, "cells laid out": 0, "lean ua": 0}
+_active: dict | None = None  # the cell cache of the render in progress (style ids are only valid during it)
 
 
-def supported() -> bool:
+def available() -> bool:
+    """True on a verified WeasyPrint whose private names are where, and as, they were checked."""
     try:
         import weasyprint
+        from weasyprint import HTML
+        from weasyprint.html import UA  # noqa: F401 — the user-agent stylesheet's source, made lean below
         from weasyprint.layout import block
     except ImportError:
         return False
-    if not weasyprint.__version__.startswith(CHECKED_VERSIONS):
+    if weasyprint.__version__ not in VERIFIED:
         return False
     layout = getattr(block, "block_container_layout", None)
-    return layout is not None and list(inspect.signature(layout).parameters) == SIGNATURE
+    stylesheets = getattr(HTML, "_ua_stylesheets", None)
+    return (callable(layout) and list(inspect.signature(layout).parameters) == BLOCK_CONTAINER_LAYOUT
+            and callable(stylesheets) and list(inspect.signature(stylesheets).parameters) == UA_STYLESHEETS)
 
 
 @contextmanager
-def cell_layouts(enabled: bool = True):
-    """Reuse cell layouts during the WeasyPrint render(s) inside this block (a fresh cache each time)."""
+def applied(enabled: bool = True, variant: str | None = None):
+    """The shortcuts, for WeasyPrint renders of budgetgen's own templates inside the block (enabled: the HTML
+    comes from them; variant: the PDF variant asked for — the tagged ones get WeasyPrint's own layout)."""
     global _active
-    if not enabled or _active is not None or not supported():
+    if not enabled or variant is not None or _active is not None or not available():
         yield
         return
+    from weasyprint import HTML
     from weasyprint.layout import block
 
-    original = block.block_container_layout
-    block.block_container_layout = _cached(original)
+    original_layout, original_ua = block.block_container_layout, HTML._ua_stylesheets
+    lean = lean_ua_stylesheet()
+
+    def ua_stylesheets(self, forms=False):
+        STATS["lean ua"] += 1
+        return [lean]  # budgetgen's templates have no forms
+
+    block.block_container_layout = _cached(original_layout)
+    HTML._ua_stylesheets = ua_stylesheets
     _active = {}
+    STATS["renders"] += 1
     try:
         yield
     finally:
-        block.block_container_layout = original
+        block.block_container_layout = original_layout
+        HTML._ua_stylesheets = original_ua
         _active = None
 
+
+# --- the lean user-agent stylesheet ---------------------------------------------------------------------------
+
+# Rules of WeasyPrint's user-agent stylesheet that match every element through a pseudo-element: each makes
+# WeasyPrint compute a style for that pseudo-element of every element (six per table cell, tens of thousands
+# in a disclosure), though budgetgen's templates have no footnotes, no notes and no list item but <li>.
+_UNIVERSAL_PSEUDO = re.compile(r"^::(footnote|note)-[a-z-]+\s*\{[^}]*\}[ \t]*\n?", re.MULTILINE)
+_UNIVERSAL_MARKER = re.compile(r"^::marker(?=\s*\{)", re.MULTILINE)
+_lean_ua = None
+
+
+def lean_ua_stylesheet():
+    """WeasyPrint's own user-agent stylesheet less the rules budgetgen's templates never use: ``::marker`` only
+    for ``li``, no footnote or note rules. Same pages, a sixth of the styles to compute."""
+    global _lean_ua
+    if _lean_ua is None:
+        from weasyprint import CSS
+        from weasyprint.css.counters import CounterStyle
+        from weasyprint.html import UA
+
+        text = _UNIVERSAL_MARKER.sub("li::marker", _UNIVERSAL_PSEUDO.sub("", UA))
+        _lean_ua = CSS(string=text, counter_style=CounterStyle())  # its @counter-style rules are known already
+    return _lean_ua
+
+
+# --- table cells laid out once ----------------------------------------------------------------------------------
 
 def _cached(layout):
     from weasyprint.formatting_structure.boxes import LineBox, TableCellBox, TextBox
@@ -97,9 +149,9 @@ def _cached(layout):
         limit = context.page_bottom - bottom_space
         kept = cache.get(key)
         if kept is not None and box.position_y + kept.extent <= limit:
-            STATS["reused"] += 1
+            STATS["cells reused"] += 1
             return kept.copy_to(box)
-        STATS["laid out"] += 1
+        STATS["cells laid out"] += 1
         before = dict(box.__dict__)
         counts = (len(absolute_boxes), len(fixed_boxes))
         result = layout(*args)
