@@ -39,7 +39,7 @@ import strategies as gen
 from strategies import PROFILE
 from budgetgen import fmt
 from budgetgen.compose import build
-from budgetgen.analysis.figures import compute
+from budgetgen.analysis import compute
 from budgetgen.analysis.ledger import Ledger, facts_of
 from budgetgen.checks import check
 from budgetgen.document import Disclosure, Heading, Paragraph
@@ -467,7 +467,7 @@ def check_tables_of_notes(case: Case, scope: str, texts: list[str], unit_codes: 
 
 
 def check_figures(case: Case) -> None:
-    """budgetgen.analysis.figures.compute for the department: the identities the notes rely on."""
+    """budgetgen.analysis.compute for the department: the identities the notes rely on."""
     budget = case.budget
     f = compute(budget, Ledger(facts_of(budget)), budget.units, gen.CAT)
     assert f.basic == f.personnel + f.public

@@ -103,3 +103,9 @@ class BudgetAnalysis:
 def analyse(budget: Budget, catalog=None) -> BudgetAnalysis:
     """The analysis of a loaded budget; nothing is computed until a scope is asked for."""
     return BudgetAnalysis(budget, catalog)
+
+
+def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figures:
+    """The figures of a scope given by its ledger and units: those of a new Analysis of it (commands use the one
+    the pipeline made, BudgetAnalysis, and never call this)."""
+    return Analysis(budget, units, ledger, catalog).figures

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..model.budget import Budget, LastYear, Nature, Reasons, SanGong, Source, Unit
-from .ledger import BASIC, PROJECT, ZERO, Ledger
+from .ledger import BASIC, PROJECT, ZERO
 
 if TYPE_CHECKING:
     from . import Analysis
@@ -65,14 +65,6 @@ class Figures:
     last: LastYear | None
     last_year: int
     changes: dict[str, Change] = field(default_factory=dict)
-
-
-def compute(budget: Budget, ledger: Ledger, units: list[Unit], catalog) -> Figures:
-    """The figures of a scope given by its ledger and units: those of a new Analysis of it (commands use the one
-    the pipeline made, BudgetAnalysis, and never call this)."""
-    from . import Analysis
-
-    return Analysis(budget, units, ledger, catalog).figures
 
 
 def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
