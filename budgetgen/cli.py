@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except UsageError as exc:
         print(f"budgetgen: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("budgetgen: 已中断，未写出不完整的文件。", file=sys.stderr)
         return 130
@@ -148,21 +148,10 @@ def cmd_render(args) -> int:
     formats = _formats(args.format)
     if args.templates is not None and not args.templates.is_dir():
         raise UsageError(f"模板目录不存在：{args.templates}")
-    if args.pdf_variant is not None:
-        from .writers.pdf import variants
-
-        if args.pdf_variant not in variants():
-            raise UsageError(f"未知的 PDF 变体 {args.pdf_variant}；可选：{'、'.join(variants())}")
-        if "pdf" not in formats:
-            raise UsageError("--pdf-variant 只用于 PDF 输出，请同时指定 --format pdf")
-    if "pdf" in formats:
-        from .writers.pdf import NoChineseFont, require_cjk_font
-
-        try:
-            require_cjk_font()  # before anything is written: no half set of outputs
-        except NoChineseFont as exc:
-            print(f"budgetgen: {exc}", file=sys.stderr)
-            return 1
+    if args.pdf_variant is not None and "pdf" not in formats:
+        raise UsageError("--pdf-variant 只用于 PDF 输出，请同时指定 --format pdf")
+    # before anything is read or written: a format's own needs (PDF: a Chinese font, a known variant)
+    writers.preflight(formats, writers.Options(templates=args.templates, pdf_variant=args.pdf_variant))
     from functools import partial
 
     from . import batch

@@ -70,7 +70,10 @@ class InputError(Exception):
 
 
 class UsageError(Exception):
-    """Bad command-line usage (exit code 2)."""
+    """Bad command-line usage, or a machine that cannot do what was asked; the command says it and exits with
+    exit_code (2: usage, as argparse; a subclass may say otherwise)."""
+
+    exit_code = 2
 
 
 class ForbiddenCharacter(ValueError):

@@ -126,3 +126,16 @@ def test_procurement_is_compared_with_its_own_units_project(tmp_path, capsys):
     main(["validate", str(dept), "--format", "json"])
     over = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["code"] == "procurement-over-budget"]
     assert [Path(f["file"]).name for f in over] == ["101001.yaml"], over  # 8.00 > 5.00; the other unit's is 10.00
+
+
+def test_a_formats_preflight_refuses_before_anything_is_read(tmp_path, capsys):
+    """writers.preflight: PDF's own check (an unknown variant) refuses with exit 2 and writes nothing; the flag
+    without the PDF format is a usage error too."""
+    out = tmp_path / "out"
+    assert main(["render", str(SAMPLES / "wei-2021"), "--format", "pdf", "--pdf-variant", "pdf/x-9",
+                 "--out", str(out)]) == 2
+    assert "未知的 PDF 变体 pdf/x-9" in capsys.readouterr().err
+    assert main(["render", str(SAMPLES / "wei-2021"), "--format", "json", "--pdf-variant", "pdf/a-3b",
+                 "--out", str(out)]) == 2
+    assert "--pdf-variant 只用于 PDF 输出" in capsys.readouterr().err
+    assert not out.exists()

@@ -152,6 +152,15 @@ def render(name: str, doc: Disclosure, options: Options | None = None) -> bytes 
     return importlib.import_module(format_named(name).module).render(doc, options or Options())
 
 
+def preflight(formats: Iterable[str], options: Options | None = None) -> None:
+    """Each format's own check of the machine and the options before anything is rendered (a module may define
+    `preflight(options)`, raising UsageError in words: PDF's Chinese font, its variant)."""
+    for name in formats:
+        check = getattr(importlib.import_module(format_named(name).module), "preflight", None)
+        if check is not None:
+            check(options or Options())
+
+
 class FormatFailed(Exception):
     """A format could not be rendered or staged (nothing was replaced); `name` is the format, `cause` the reason."""
 

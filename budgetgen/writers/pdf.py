@@ -42,7 +42,14 @@ def variants() -> list[str]:
 
 
 class NoChineseFont(UsageError):
-    pass
+    exit_code = 1  # the data and the command are fine; the machine lacks a font
+
+
+def preflight(options: Options) -> None:
+    """What a PDF needs before anything is rendered: a variant WeasyPrint knows, a Chinese font."""
+    if options.pdf_variant is not None and options.pdf_variant not in variants():
+        raise UsageError(f"未知的 PDF 变体 {options.pdf_variant}；可选：{'、'.join(variants())}")
+    require_cjk_font()  # before anything is written: no half set of outputs
 
 
 def require_cjk_font() -> None:
