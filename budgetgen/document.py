@@ -96,6 +96,13 @@ class Heading:
     level: int  # 1 part, 2 section, 3 subsection, 4 minor
     id: str = ""
     toc: bool = True
+    # Its depth in the 目录 and the PDF outline when that is not its level (0): a unit's notes, under the unit's
+    # heading in part 2, sit one deeper than the same notes of the department in part 1.
+    outline: int = 0
+
+    @property
+    def depth(self) -> int:
+        return self.outline or self.level
 
 
 @dataclass
@@ -120,7 +127,8 @@ Block = Heading | Paragraph | Table | Chart | PageBreak
 class TocEntry:
     text: str
     target: str
-    level: int
+    level: int  # the heading's level (4 for a table)
+    depth: int = 0  # how far in the 目录 sets it: 1 a part, 2 a section, 3 what a section lists …
 
 
 @dataclass
@@ -166,16 +174,36 @@ class Disclosure:
     toc_title: str = ""  # 目　录 (set by compose)
     lines: list[LeafLine] = field(default_factory=list)  # every leaf amount, in input order (set by compose)
 
+    def landscape_intro(self) -> set[int]:
+        """Indexes of the blocks that go onto the landscape page of the wide table after them: the heading and
+        up to three paragraphs that introduce it (六、政府采购预算情况 …), so that the heading is not left alone
+        at the foot of a portrait page, away from its table."""
+        blocks, intro = self.blocks, set[int]()
+        for i, b in enumerate(blocks):
+            if isinstance(b, Table) and b.landscape:
+                j = i - 1
+                while j >= 0 and i - j <= 3 and isinstance(blocks[j], Paragraph):
+                    j -= 1
+                k = j
+                while k >= 0 and isinstance(blocks[k], Heading):
+                    k -= 1
+                if k < j:
+                    intro.update(range(k + 1, i))
+        return intro
+
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
     def toc(self) -> list[TocEntry]:
+        """The 目录: headings with an id and the tables listed, each table one deeper than the heading above it."""
         entries = []
+        depth = 0
         for b in self.blocks:
             if isinstance(b, Heading) and b.toc and b.id:
-                entries.append(TocEntry(b.text, b.id, b.level))
+                entries.append(TocEntry(b.text, b.id, b.level, b.depth))
+                depth = b.depth
             elif isinstance(b, Table) and b.toc:
-                entries.append(TocEntry(b.title, b.id, 4))
+                entries.append(TocEntry(b.title, b.id, 4, depth + 1))
         return entries
 
 

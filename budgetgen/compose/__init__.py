@@ -66,7 +66,7 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
                        f"u{unit.code}", unit_word)
         blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
         blocks.extend(nine_tables(uscope))
-        blocks.extend(_notes(budget, uscope, env))
+        blocks.extend(nested(_notes(budget, uscope, env)))
     return present(Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
                               department_name=dept.name, year=budget.budget_year, blocks=blocks,
                               source_name=budget.source_name, draft=bool(budget.draft),
@@ -85,6 +85,15 @@ def leaf_lines(budget: Budget, analysis: BudgetAnalysis) -> list[LeafLine]:
                             fact.economic or "", catalog.economic.get(fact.economic or "", ""), fact.source.value,
                             fact.carryover, fact.amount))
     return out
+
+
+def nested(blocks: list[Block]) -> list[Block]:
+    """A unit's notes under the unit's heading (part 2): one level deeper in the 目录 and the PDF outline than
+    the department's notes in part 1, whose headings they share."""
+    for b in blocks:
+        if isinstance(b, Heading):
+            b.outline = b.level + 1
+    return blocks
 
 
 def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
