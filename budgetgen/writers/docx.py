@@ -5,8 +5,11 @@ the HTML. Everything is a named style (budgetgen/templates/docx/styles.xml, or t
 a jurisdiction's <templates>/docx/reference.docx), so the document is restyled in one place. Raw WordprocessingML
 lives in docx_xml.py; this module decides what goes where:
 
-- cover, 目录 (a TOC field whose cached result already lists every entry with a live PAGEREF page number),
-  then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+- cover, 目录 (a TOC field whose cached result already lists every entry with a PAGEREF field showing its page
+  number), then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+- the page numbers are predicted by docx_pages.py (exact line heights, at-least row heights, a page break wherever
+  the prediction starts a page with a block), so LibreOffice and WPS, which show the cached result, print the right
+  numbers; Word rebuilds the 目录 on opening (w:updateFields, after asking);
 - wide tables (Table.landscape) get a landscape section of their own, together with the heading and the few
   lines that introduce them; everything else is portrait A4;
 - every table: its banner (code and name · 预算年度 · 单位：万元) and column header rows (栏次 included) repeat on
