@@ -7,6 +7,7 @@ import io
 import os
 import re
 import zipfile
+from pathlib import Path
 
 import docx
 import docx.enum.text
@@ -18,7 +19,7 @@ from docx.oxml.ns import qn
 from budgetgen.cli import main
 from budgetgen.document import Heading
 from budgetgen.writers.docx import render_docx
-from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf
+from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf, pdf_pages
 
 EAST_ASIAN_FONTS = {"SimSun", "FangSong", "SimHei"}
 
@@ -208,8 +209,11 @@ def test_headings_use_heading_styles_and_toc_is_a_field(rendered):
     assert set(links) <= bookmarks
     pagerefs = [i.split()[1] for i in instructions if i.strip().startswith("PAGEREF")]
     assert pagerefs == links
-    toc_texts = [p.text.rstrip("\t") for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
-    assert toc_texts == [e.text for e in entries]
+    toc_lines = [p.text.split("\t") for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    assert [text for text, _ in toc_lines] == [e.text for e in entries]
+    # each entry's cached page number is filled in (the pagination model's), in document order
+    numbers = [int(number) for _, number in toc_lines]
+    assert numbers == sorted(numbers) and numbers[0] > 2
     settings = document.settings.element
     assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
     table_titles = [p.text for p in document.paragraphs if p.style.name == "表格标题"]
@@ -328,9 +332,62 @@ def test_benchmark_script_runs(monkeypatch):
 # --- LibreOffice ------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pdf_text(rendered, tmp_path_factory) -> dict[str, str]:
-    """Each DOCX converted once by LibreOffice; the text of the PDF."""
-    return libreoffice_pdf([rendered[name]["path"] for name in SAMPLE_NAMES], tmp_path_factory.mktemp("pdf"))
+def lo_pdf(rendered, tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Each DOCX converted once by LibreOffice: the folder of the PDFs, and the text of each."""
+    out = tmp_path_factory.mktemp("pdf")
+    return out, libreoffice_pdf([rendered[name]["path"] for name in SAMPLE_NAMES], out)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(lo_pdf) -> dict[str, str]:
+    return lo_pdf[1]
+
+
+def toc_in_pdf(pages: list[str]) -> tuple[list[tuple[str, int]], int]:
+    """The 目录 as printed: (entry text without spaces, its page number) from the lines with dot leaders (an entry
+    whose number went to a line of its own is joined to the line above); and the index of the first page after."""
+    entries: list[tuple[str, int]] = []
+    for index, page in enumerate(pages):
+        found, pending = False, ""
+        for line in page.splitlines():
+            m = re.fullmatch(r"\s*(.*?)\s*\.{4,}\s*(\d+)\s*", line)
+            if m:
+                entries.append((pending + re.sub(r"\s+", "", m.group(1)), int(m.group(2))))
+                found, pending = True, ""
+            else:
+                pending = re.sub(r"\s+", "", line) if entries and line.strip() else ""
+        if entries and not found:
+            return entries, index
+    return entries, len(pages)
+
+
+def page_holding(pages: list[str], title: str, start: int) -> int | None:
+    """The first page from `start` (0-based) with a line, or two or three lines in a row, that read `title`."""
+    for index in range(start, len(pages)):
+        lines = [re.sub(r"\s+", "", line) for line in pages[index].splitlines()]
+        lines = [line for line in lines if line]
+        for k in range(len(lines)):
+            if title in (lines[k], "".join(lines[k:k + 2]), "".join(lines[k:k + 3])):
+                return index
+    return None
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_libreoffice_toc_page_numbers_are_the_pages_of_the_headings(rendered, lo_pdf, name):
+    """Opened in LibreOffice (which shows the TOC field's cached result, never refreshing it), every 目录 entry
+    prints the number of the page its heading or table title is on, the number that page's footer prints."""
+    pages = pdf_pages(lo_pdf[0] / f"{name}.pdf")
+    entries, body = toc_in_pdf(pages)
+    assert [title for title, _ in entries] == [re.sub(r"\s+", "", e.text) for e in rendered[name]["doc"].toc()]
+    at = body
+    for title, printed in entries:
+        found = page_holding(pages, title, at)
+        assert found is not None, title
+        assert (found + 1, title) == (printed, title)
+        footer = [line for line in pages[found].splitlines() if line.strip()][-1]
+        assert re.sub(r"\s+", "", footer) == f"—{printed}—"
+        at = found
 
 
 @pytest.mark.libreoffice
@@ -356,3 +413,17 @@ def test_charts_are_embedded_pictures(rendered):
     with zipfile.ZipFile(path) as z:
         images = [n for n in z.namelist() if n.startswith("word/media/")]
         assert len(images) == 2 and all(z.read(n).startswith(b"\x89PNG") for n in images)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_libreoffice_keeps_the_first_table_on_one_page(rendered, lo_pdf, name):
+    """部门预算收支总表 (34 rows, under the part and section headings) fits its page in LibreOffice, with Noto CJK's
+    taller lines, as in the PDF: its last row 收入总计 … 支出总计 is on the page of its title."""
+    pages = pdf_pages(lo_pdf[0] / f"{name}.pdf")
+    first = rendered[name]["doc"].tables()[0]
+    _, body = toc_in_pdf(pages)
+    index = page_holding(pages, re.sub(r"\s+", "", first.title), body)
+    assert index is not None and len(first.rows) == 34
+    assert re.search(r"收入总计.*支出总计", pages[index])
+    assert "收入总计" not in pages[index + 1]

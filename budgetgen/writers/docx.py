@@ -5,8 +5,11 @@ the HTML. Everything is a named style (budgetgen/templates/docx/styles.xml, or t
 a jurisdiction's <templates>/docx/reference.docx), so the document is restyled in one place. Raw WordprocessingML
 lives in docx_xml.py; this module decides what goes where:
 
-- cover, 目录 (a TOC field whose cached result already lists every entry with a live PAGEREF page number),
-  then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+- cover, 目录 (a TOC field whose cached result already lists every entry with a PAGEREF field showing its page
+  number), then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+- the page numbers are predicted by docx_pages.py (exact line heights, at-least row heights, a page break wherever
+  the prediction starts a page with a block), so LibreOffice and WPS, which show the cached result, print the right
+  numbers; Word rebuilds the 目录 on opening (w:updateFields, after asking);
 - wide tables (Table.landscape) get a landscape section of their own, together with the heading and the few
   lines that introduce them; everything else is portrait A4;
 - every table: its banner (code and name · 预算年度 · 单位：万元) and column header rows (栏次 included) repeat on
@@ -25,6 +28,7 @@ from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, R
 from ..fmt import cell_text
 from ..templating import PACKAGE_TEMPLATES
 from . import Options, core_properties, fixed_zip
+from . import docx_pages as pg
 from . import docx_xml as x
 
 STYLES_FILE = PACKAGE_TEMPLATES / "docx" / "styles.xml"
@@ -64,7 +68,8 @@ def render_docx(doc: Disclosure, templates: Path | None = None) -> bytes:
     """The .docx file as bytes."""
     package = _Package(templates)
     package.set_properties(doc)
-    body = _Body(doc, package.styles, package.margins, package.footer_rid, package.add_image).render()
+    body = _Body(doc, package.styles, package.margins, package.footer_rid, package.add_image,
+                 package.metrics).render()
     return package.zip(body)
 
 
@@ -91,6 +96,7 @@ class _Package:
             styles_part._element = ours
             self.styles = x.style_ids(ours)
             self.margins = DEFAULT_MARGINS
+        self.metrics = pg.style_metrics(styles_part.element, self.styles)
 
         # the old body goes, and with it whatever only the body used (its headers, footers, images, links)
         body = self.document.element.body
@@ -197,7 +203,7 @@ class _Body:
     """The disclosure's blocks as WordprocessingML, section by section."""
 
     def __init__(self, doc: Disclosure, styles: dict[str, str], margins: dict[str, int], footer_rid: str,
-                 add_image: Callable[[bytes], str]):
+                 add_image: Callable[[bytes], str], metrics: dict[str, pg.Metrics]):
         self.doc = doc
         self.add_image = add_image
         self.pictures = 0
@@ -210,14 +216,36 @@ class _Body:
         self.bookmarks = 0
         self.portrait_width = x.A4[0] - margins["left"] - margins["right"]
         self.landscape_width = x.A4[1] - margins["left"] - margins["right"]
+        # the pagination model: every paragraph and table row the body holds, with its height
+        self.metrics = metrics
+        self.flow = pg.Flow((x.A4[1] - margins["top"] - margins["bottom"], x.A4[0] - margins["top"] - margins["bottom"]))
+        self.toc_items: list[int] = []
+
+    def m(self, style: str) -> pg.Metrics:
+        return self.metrics.get(style) or pg.Metrics()
 
     def s(self, name: str) -> str:
         return self.styles[name]
 
     # output helpers
-    def para(self, content: str, style: str, **kwargs) -> None:
+    def para(self, content: str, style: str, *, text: str = "", target: str = "", lines: list[int] | None = None,
+             **kwargs) -> None:
+        """A paragraph of the body; `text` is what it reads (for its line count), `target` the 目录 entry it is."""
         self.out.append(x.paragraph(content, self.s(style), **kwargs))
         self.last_is_paragraph = True
+        self.lay(style, text, out=len(self.out) - 1, target=target, lines=lines,
+                 forced=kwargs.get("page_break_before", False), keep_next=kwargs.get("keep_next") or None)
+
+    def lay(self, style: str, text: str, *, out: int | None, target: str = "", lines: list[int] | None = None,
+            forced: bool = False, keep_next: bool | None = None, reserve: int = 0) -> int:
+        """A paragraph into the pagination model (`reserve`: twips its last line keeps free, a page number);
+        its item's index."""
+        m = self.m(style)
+        if lines is None:
+            width = (self.landscape_width if self.flow.landscape else self.portrait_width) - m.left - m.right
+            lines = [m.line_height] * (m.lines(text, width - reserve, width - reserve - m.first) if text else 1)
+        self.flow.paragraph(m, lines, out=out, target=target, forced=forced, keep_next=keep_next)
+        return len(self.flow.items) - 1
 
     def bookmarked(self, ident: str, content: str) -> str:
         self.bookmarks += 1
@@ -236,7 +264,8 @@ class _Body:
 
     def render(self) -> str:
         self.cover()
-        self.contents()
+        toc_at = len(self.out)
+        self.contents_layout()
         blocks = self.doc.blocks
         landscape, new_page = _plan(blocks)
         previous = False
@@ -244,10 +273,11 @@ class _Body:
             if landscape[i] != previous:
                 self.end_section(previous)
                 previous = landscape[i]
+                self.flow.section(previous)
             if isinstance(block, Heading):
                 self.heading(block, new_page[i])
             elif isinstance(block, Paragraph):
-                self.para(x.run(block.text), S_PARAGRAPH.get(block.style, S_PARAGRAPH["body"]),
+                self.para(x.run(block.text), S_PARAGRAPH.get(block.style, S_PARAGRAPH["body"]), text=block.text,
                           page_break_before=new_page[i])
             elif isinstance(block, Table):
                 self.table(block, new_page[i], self.landscape_width if landscape[i] else self.portrait_width)
@@ -257,6 +287,15 @@ class _Body:
                 self.para("", S_SECTION_END, page_break_before=True)
         # the last section's properties are the body's last child
         self.out.append(x.section(self.margins, self.footer_rid, previous, title_page=self.sections == 0))
+        # where the pages break, as predicted: enforced where a page starts with a block, and the 目录's numbers
+        pages = pg.paginate(self.flow)
+        starts = set(pages.starts)
+        for k in starts:
+            item = self.flow.items[k]
+            if item.out is not None and not item.forced and pages.page_of_item[k] > 1:
+                self.out[item.out] = x.with_page_break(self.out[item.out])
+        page_of = {item.target: pages.page_of_item[k] for k, item in enumerate(self.flow.items) if item.target}
+        self.out[toc_at:toc_at] = self.contents(page_of, starts)
         return "".join(self.out)
 
     def chart(self, chart: Chart, width_twips: int) -> None:
@@ -268,33 +307,45 @@ class _Body:
         rid = self.add_image(charts.png(chart))
         run = x.picture(rid, self.pictures, f"图表{self.pictures}", chart.title, charts.WIDTH, height,
                         width_twips * 635)  # 1 twip = 635 EMU
-        self.para(run, S_FIGURE)
-        self.para(x.run(chart.title), S_FIGURE_CAPTION)
+        shown = height * min(width_twips * 635, charts.WIDTH * x.EMU_PER_PX) // charts.WIDTH // 635  # twips
+        self.para(run, S_FIGURE, lines=[shown + FIGURE_LINE_EXTRA])
+        self.para(x.run(chart.title), S_FIGURE_CAPTION, text=chart.title)
 
     def cover(self) -> None:
         cover = self.doc.cover
-        self.para(x.run(cover.name), S_COVER_NAME)
-        self.para(x.run(cover.title), S_TITLE)
-        self.para(x.run(cover.subtitle), S_SUBTITLE)
+        self.para(x.run(cover.name), S_COVER_NAME, text=cover.name)
+        self.para(x.run(cover.title), S_TITLE, text=cover.title)
+        self.para(x.run(cover.subtitle), S_SUBTITLE, text=cover.subtitle)
         if cover.notice:
-            self.para(x.run(cover.notice), S_SUBTITLE)
+            self.para(x.run(cover.notice), S_SUBTITLE, text=cover.notice)
 
-    def contents(self) -> None:
+    def contents_layout(self) -> None:
+        """The 目录's paragraphs into the pagination model, before the body they list (their numbers come later and
+        change no line: each entry keeps room for a three-digit page number)."""
+        self.toc_items.append(self.lay(S_TOC_HEADING, self.doc.toc_title, out=None, forced=True))
+        for entry in self.doc.toc():
+            style = S_TOC[min(entry.level, 4) - 1]
+            self.toc_items.append(self.lay(style, entry.text, out=None, reserve=TOC_NUMBER))
+
+    def contents(self, page_of: dict[str, int], starts: set[int]) -> list[str]:
         """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry
-        linked to its bookmark with a PAGEREF page number, so it reads right before Word refreshes the field."""
-        self.para(x.run(self.doc.toc_title), S_TOC_HEADING, page_break_before=True)
+        linked to its bookmark with a PAGEREF field showing the page the pagination model puts it on, so the list
+        reads right before any editor refreshes the field (Word does on opening: w:updateFields)."""
+        out = [x.paragraph(x.run(self.doc.toc_title), self.s(S_TOC_HEADING), page_break_before=True)]
         entries = self.doc.toc()
         if not entries:
-            self.para(x.field(TOC_FIELD), S_TOC[0])
-            return
+            return out + [x.paragraph(x.field(TOC_FIELD), self.s(S_TOC[0]))]
         for i, entry in enumerate(entries):
             anchor = x.bookmark_name(entry.target)
+            page = page_of.get(entry.target)
             link = x.hyperlink(anchor, x.run(entry.text) + x.tab_run()
-                               + x.field(f"PAGEREF {anchor} \\h", x.run("")))
+                               + x.field(f"PAGEREF {anchor} \\h", x.run(str(page) if page else "")))
             content = (x.field_begin(TOC_FIELD) if i == 0 else "") + link
             if i == len(entries) - 1:
                 content += x.field_end()
-            self.para(content, S_TOC[min(entry.level, 4) - 1])
+            out.append(x.paragraph(content, self.s(S_TOC[min(entry.level, 4) - 1]),
+                                   page_break_before=self.toc_items[i + 1] in starts))
+        return out
 
     def heading(self, h: Heading, new_page: bool) -> None:
         level = max(1, h.level)
@@ -302,35 +353,37 @@ class _Body:
         content = x.run(h.text)
         if h.id:
             content = self.bookmarked(h.id, content)
-        self.para(content, style, page_break_before=new_page)
+        self.para(content, style, text=h.text, target=h.id if h.toc else "", page_break_before=new_page)
 
     # tables
     def table(self, t: Table, new_page: bool, width: int) -> None:
         title = x.run(t.title)
         if t.toc:
             title = self.bookmarked(t.id, title)
-        self.para(title, S_TABLE_TITLE if t.toc else S_TABLE_CAPTION, page_break_before=new_page)
+        self.para(title, S_TABLE_TITLE if t.toc else S_TABLE_CAPTION, text=t.title, target=t.id if t.toc else "",
+                  page_break_before=new_page)
         grids = table_grids(t)
         widths = column_widths(t, width, grids)
         # The title, banner, lead and header rows always stay with the first body row; a short in-text table
         # (performance, units, assets …) stays on one page as a whole when it fits on one.
         page = (x.A4[0] if width > self.portrait_width else x.A4[1]) - self.margins["top"] - self.margins["bottom"]
         whole = not t.toc and estimate_height(t, widths, grids) <= 0.9 * page
-        rows: list[str] = []
+        rows: list[tuple[str, int, bool, bool]] = []  # xml, height, kept with the next, repeats
         if t.banner is not None:
             rows.append(self.banner_row(t, widths))
         repeat = not t.lead  # tblHeader works only on an unbroken run of rows from the top
         rows += self.grid_rows(t, grids["lead"], widths, "lead", repeat=False, keep=True)
         rows += self.grid_rows(t, grids["head"], widths, "head", repeat=repeat, keep=bool(t.rows))
         rows += self.grid_rows(t, grids["body"], widths, "body", repeat=False, keep=whole)
-        self.out.append(x.table(widths, rows, self.s(S_TABLE)))
+        self.out.append(x.table(widths, [r[0] for r in rows], self.s(S_TABLE)))
+        self.flow.table([(h + ROW_BORDER, k) for _, h, k, _ in rows], sum(h + ROW_BORDER for _, h, _, r in rows if r))
         self.last_is_paragraph = False
         if t.empty_note:
-            self.para(x.run(t.empty_note), S_TABLE_NOTE)
+            self.para(x.run(t.empty_note), S_TABLE_NOTE, text=t.empty_note)
         for note in t.notes:
-            self.para(x.run(note), S_TABLE_NOTE)
+            self.para(x.run(note), S_TABLE_NOTE, text=note)
 
-    def banner_row(self, t: Table, widths: list[int]) -> str:
+    def banner_row(self, t: Table, widths: list[int]) -> tuple[str, int, bool, bool]:
         """代码 名称 (left) · 预算年度 (centre) · 单位：万元 (right): one borderless cell across the table, with
         centre and right tab stops, so the three parts sit like the printed banner at any table width."""
         b = t.banner
@@ -340,11 +393,15 @@ class _Body:
         tabs = f'<w:tabs><w:tab w:val="center" w:pos="{inner // 2}"/><w:tab w:val="right" w:pos="{inner}"/></w:tabs>'
         p = x.paragraph(content, self.s(S_BANNER), keep_next=True).replace("</w:pPr>", tabs + "</w:pPr>", 1)
         cell = x.table_cell(p, sum(widths), span=len(widths), no_borders=("top", "left", "right"))
-        return x.table_row([cell], repeat=True)
+        m = self.m(S_BANNER)
+        height = m.line_height + m.before + m.after + CELL_MARGINS
+        return x.table_row([cell], repeat=True, height=height), height, True, True
 
     def grid_rows(self, t: Table, grid: list[list[Cell | None]], widths: list[int], part: str, *,
-                  repeat: bool, keep: bool) -> list[str]:
-        """A part's expanded grid (see table_grids) → w:tr with gridSpan and vMerge."""
+                  repeat: bool, keep: bool) -> list[tuple[str, int, bool, bool]]:
+        """A part's expanded grid (see table_grids) → w:tr with gridSpan and vMerge, each with the height the
+        pagination model gives it (its tallest cell, lines counted generously), kept with the next row or not,
+        repeating or not."""
         body_rows: list[Row | None] = list(t.rows) if part == "body" else [None] * len(grid)
         out = []
         last = len(grid) - 1
@@ -353,6 +410,7 @@ class _Body:
             colnums = part == "head" and r == t.colnum_row
             keep_row = keep and not (part == "body" and r == last)
             cells = []
+            height = self.m(S_TEXT).line_height
             for c, cell, span in runs(line):
                 w = sum(widths[c:c + span])
                 if cell is None:
@@ -363,10 +421,18 @@ class _Body:
                 else:
                     style = self.cell_style(cell, part, row, colnums)
                     strong = row is not None and row.bold(cell)
-                    text = x.run(cell_text(cell), self.s(S_STRONG) if strong else None)
+                    value = cell_text(cell)
+                    text = x.run(value, self.s(S_STRONG) if strong else None)
                     merge = "restart" if cell.rowspan > 1 else None
                     cells.append(x.table_cell(x.paragraph(text, self.s(style), keep_next=keep_row), w, span, merge))
-            out.append(x.table_row(cells, repeat=repeat))
+                    if cell.rowspan <= 1:
+                        m = self.m(style)
+                        room = w - 2 * CELL_SIDE - m.left - m.right - WRAP_SAFETY
+                        bold = True if strong else None
+                        height = max(height, m.line_height * m.lines(value, room, room - m.first, bold)
+                                     + m.before + m.after)
+            height += CELL_MARGINS
+            out.append((x.table_row(cells, repeat=repeat, height=height), height, keep_row, repeat))
         return out
 
     @staticmethod
@@ -433,6 +499,12 @@ def text_width(text: str) -> int:
             total += 0.6
     return int(total * EM)
 
+
+# The pagination model's allowances (twips): a table cell's top and bottom margins (预算表格: 10 each), its left and
+# right ones (57 each); a row's border, which LibreOffice adds to the row's height; what a cell's text is kept short
+# of its width when counting its lines (a row may come out taller than it must, never shorter than its at-least
+# height); a 目录 entry's room for its page number; the line of a chart's picture beyond the picture.
+CELL_MARGINS, CELL_SIDE, ROW_BORDER, WRAP_SAFETY, TOC_NUMBER, FIGURE_LINE_EXTRA = 20, 57, 10, 40, 700, 60
 
 LINE, ROW_EXTRA, TITLE_HEIGHT = 290, 70, 800  # twips: a 10pt line (CJK fonts run ~1.45 em), cell spacing, a title
 

@@ -74,6 +74,15 @@ def paragraph(content: str, style: str, *, align: str | None = None, keep_next: 
     return f"<w:p><w:pPr>{ppr}</w:pPr>{content}</w:p>"
 
 
+def with_page_break(p: str) -> str:
+    """A paragraph made by paragraph() that now starts a page (w:pageBreakBefore, in schema order)."""
+    if "<w:pageBreakBefore/>" in p:
+        return p
+    at = p.index("<w:keepNext/>") + len("<w:keepNext/>") if "<w:keepNext/>" in p.split("</w:pPr>", 1)[0] \
+        else p.index("/>", p.index("<w:pStyle")) + 2
+    return p[:at] + "<w:pageBreakBefore/>" + p[at:]
+
+
 def bookmark(ident: int, name: str, content: str) -> str:
     return f'<w:bookmarkStart w:id="{ident}" w:name="{esc(name)}"/>{content}<w:bookmarkEnd w:id="{ident}"/>'
 
@@ -124,10 +133,12 @@ def table(widths: list[int], rows: Iterable[str], style: str) -> str:
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
 
 
-def table_row(cells: Iterable[str], repeat: bool = False) -> str:
+def table_row(cells: Iterable[str], repeat: bool = False, height: int = 0) -> str:
     """A row that never splits across pages; `repeat` marks it as a header row that comes back on every page
-    (Word honours w:tblHeader only on an unbroken run of rows at the top of the table)."""
-    trpr = "<w:cantSplit/><w:tblHeader/>" if repeat else "<w:cantSplit/>"
+    (Word honours w:tblHeader only on an unbroken run of rows at the top of the table); `height` is an at-least
+    height in twips (the writer's pagination counts on it)."""
+    trpr = "<w:cantSplit/>" + (f'<w:trHeight w:val="{height}" w:hRule="atLeast"/>' if height else "")
+    trpr += "<w:tblHeader/>" if repeat else ""
     return f"<w:tr><w:trPr>{trpr}</w:trPr>{''.join(cells)}</w:tr>"
 
 
