@@ -175,6 +175,13 @@ def cmd_render(args) -> int:
         for f in o.findings:
             if f.code in YEAR_WARNINGS:
                 print(f"  注意：{o.name or o.path}：{f.message}", file=sys.stderr)
+    warned_outcomes = [o for o in outcomes if o.warnings and not o.failed]
+    for o in warned_outcomes:  # which departments to look at, not just how many warnings there were
+        print(f"  警告 {len(o.warnings)} 条：{o.name or o.path}（首条：{o.warnings[0].render()}）", file=sys.stderr)
+    if warned_outcomes:
+        paths = " ".join(str(p) for p in args.paths)
+        print(f"  各部门的全部警告：budgetgen validate <部门目录>，或全县汇总报告：budgetgen check {paths}",
+              file=sys.stderr)
     return 1 if failed else 0
 
 

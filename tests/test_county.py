@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def test_render_many_departments_mirrors_the_tree_and_survives_a_failure(county,
     assert (out / "乡镇" / "新部门" / "新部门.html").exists()
     assert not (out / "乡镇" / "坏部门").exists()
     assert "[4/4]" in captured.err  # plain progress lines when not on a terminal
+    # which departments have warnings, each with its first, not just a count (wei-2021 has unexplained changes)
+    assert re.search(r"警告 \d+ 条：中国共产党魏县委员会办公室（首条：.*wei-2021.*警告：", captured.err)
+    assert f"budgetgen check {county}" in captured.err
 
 
 def test_check_report_in_three_formats(county, tmp_path, capsys):
