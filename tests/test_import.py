@@ -220,3 +220,31 @@ def test_the_cli_imports_and_says_what_it_did(tmp_path, capsys):
     assert main(["import", str(broken), "--out", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err
     assert "基本支出!I8" in err and "没有任何改动" in err and not (tmp_path / "x").exists()
+
+
+def test_the_same_export_given_twice_is_an_error_not_a_double_count(tmp_path):
+    book = lines_workbook("wei-2021", tmp_path)
+    copy = tmp_path / "副本.xlsx"
+    shutil.copyfile(book, copy)
+    for files in ([book, copy], [book, book]):
+        with pytest.raises(InputError) as raised:
+            run(Request(files, tmp_path / "魏县"))
+        same = [f for f in raised.value.findings if f.code == "import-same-file"]
+        assert len(same) == 1 and book.name in same[0].message and "重复计算" in same[0].message
+    assert not (tmp_path / "魏县").exists()
+
+
+def test_a_line_repeated_in_another_file_is_named_with_both_places(tmp_path):
+    """Two exports that overlap: every repeated line is a warning naming the other file's cell; both count."""
+    import openpyxl
+
+    book = lines_workbook("wei-2021", tmp_path)
+    other = tmp_path / "另一份.xlsx"
+    workbook = openpyxl.load_workbook(book)
+    workbook.active.title = "补充"  # other bytes, same lines
+    workbook.save(other)
+    result = run(Request([book, other], tmp_path / "魏县"))
+    repeated = [f for f in result.findings if f.code == "import-repeated-line"]
+    assert repeated and all(f.severity is Severity.warning and f.file.endswith("另一份.xlsx") for f in repeated)
+    assert book.name in repeated[0].message and "两笔都会计入" in repeated[0].message
+    assert repeated[0].path.startswith("补充!")

@@ -91,12 +91,19 @@ def run(request: Request) -> Result:
     mapping = read_mapping(request.mapping, findings)
     reader = records.Reader(mapping, request.unit, findings)
     names = []
+    seen: dict[bytes, str] = {}  # content digest → the file that had it first
     for path in request.files:
         shown = display_name(path)
         names.append(path.name)
+        first = _seen_before(path, seen, shown)
+        if first is not None:  # the same export given twice would count every line twice
+            findings.append(Finding(Severity.error, f"与 {first} 内容完全相同：同一份导出表给了两次，其中每笔明细都会重复计算",
+                                    shown, fix=f"命令中只保留 {first} 和 {shown} 中的一个", code="import-same-file"))
+            continue
         for sheet in sheets.read(path, shown, findings):
             reader.read(sheet)
     got = reader.records
+    build.repeated_lines(got, findings)
     out = request.out
     if out.exists() and not out.is_dir():
         raise InputError(findings + [Finding(Severity.error, "--out 应是部门目录，不是文件", str(out),
@@ -149,6 +156,21 @@ def run(request: Request) -> Result:
         raise InputError(_sorted(findings) + [f for f in checked if f.severity is Severity.error])
     return Result(out, _sorted(findings) + checked, the_plan.notes, len(got.lines), len(dept.units),
                   len(dept.projects))
+
+
+def _seen_before(path: Path, seen: dict[bytes, str], shown: str) -> str | None:
+    """The earlier file with the same bytes as this one (None the first time; an unreadable file is the sheet
+    reader's to report)."""
+    import hashlib
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+    if digest in seen:
+        return seen[digest]
+    seen[digest] = shown
+    return None
 
 
 def _department_code(got, existing) -> str:

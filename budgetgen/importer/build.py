@@ -55,6 +55,20 @@ def _error(findings: list[Finding], at: Place, message: str, fix: str, code: str
     findings.append(Finding(severity, message, at.sheet.file, at.row, at.col, at.text, fix, code))
 
 
+def repeated_lines(records: Records, findings: list[Finding]) -> None:
+    """A line identical in every field to one in another file: most likely the same export given twice, or two
+    exports that overlap; both are counted, so say where (within one sheet identical lines can be real)."""
+    first: dict[tuple, LineRecord] = {}
+    for line in records.lines:
+        key = (line.unit_code, line.unit_name, line.kind, line.project_code, line.project_name, line.function.code,
+               line.economic.code if line.economic else "", line.source, line.carryover, line.amount)
+        earlier = first.setdefault(key, line)
+        if earlier is not line and earlier.at.sheet.file != line.at.sheet.file:
+            _error(findings, line.at, f"这笔明细与 {earlier.at.sheet.file} 的 {earlier.at.text} 完全相同，两笔都会计入",
+                   "两个导出表有重叠时删去重复的一份；确是两笔相同的支出时可忽略本警告", "import-repeated-line",
+                   Severity.warning)
+
+
 def same_name(a: str, b: str) -> bool:
     def norm(s: str) -> str:
         return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).replace("（", "(").replace("）", ")")
