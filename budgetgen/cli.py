@@ -175,9 +175,11 @@ def cmd_render(args) -> int:
         for f in o.findings:
             if f.code in YEAR_WARNINGS:
                 print(f"  注意：{o.name or o.path}：{f.message}", file=sys.stderr)
-    warned_outcomes = [o for o in outcomes if o.warnings and not o.failed]
-    for o in warned_outcomes:  # which departments to look at, not just how many warnings there were
-        print(f"  警告 {len(o.warnings)} 条：{o.name or o.path}（首条：{o.warnings[0].render()}）", file=sys.stderr)
+    # which departments to look at, not just how many warnings (the year's-list ones are named just above)
+    warned_outcomes = [o for o in outcomes if not o.failed and any(f.code not in YEAR_WARNINGS for f in o.warnings)]
+    for o in warned_outcomes:
+        first = next(f for f in o.warnings if f.code not in YEAR_WARNINGS)
+        print(f"  警告 {len(o.warnings)} 条：{o.name or o.path}（首条：{first.render()}）", file=sys.stderr)
     if warned_outcomes:
         paths = " ".join(str(p) for p in args.paths)
         print(f"  各部门的全部警告：budgetgen validate <部门目录>，或全县汇总报告：budgetgen check {paths}",

@@ -326,8 +326,9 @@ def test_a_county_folder_with_its_catalog_file_renders_each_department(tmp_path,
     county.mkdir()
     (county / "科目补充.yaml").write_text('function:\n  "21298": 地方城乡社区专项\n  "2129801": 老旧小区改造\n',
                                          encoding="utf-8")
-    for name in ("甲局", "乙局"):
-        department(county / name, ['{function: "2129801", economic: "30201", amount: 3.00}'], year=2029)
+    for name in ("甲局", "乙局"):  # two departments (the same code and name twice would be a duplicate)
+        department(county / name, ['{function: "2129801", economic: "30201", amount: 3.00}'], year=2029,
+                   name=f"某县{name}")
     assert main(["render", str(county), "--format", "json", "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").rglob("*.json")) == sorted(["甲局.json", "乙局.json"])
     err = capsys.readouterr().err
