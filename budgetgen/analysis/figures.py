@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..model.budget import Budget, LastYear, Nature, Reasons, SanGong, Source, Unit
+from ..model.budget import Budget, LastYear, Reasons, SanGong, Source, Unit
 from .ledger import BASIC, PROJECT, ZERO
 
 if TYPE_CHECKING:
     from . import Analysis
-
-ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
 
 
 @dataclass
@@ -54,7 +52,7 @@ class Figures:
     personnel: Decimal
     public: Decimal
     project: Decimal
-    other_kinds: dict[str, Decimal]  # 经营支出, 上解上级支出, 对附属单位补助支出 when there are any
+    other_kinds: dict[str, Decimal]  # 经营支出, 上解上级支出, 对附属单位补助支出, 单位预留机动经费 when there are any
     projects: list[ProjectLine]
     running: Decimal  # 机关运行经费: 公用经费 of administrative (行政/参公) units
     running_uses: list[tuple[str, Decimal]]
@@ -87,10 +85,7 @@ def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
     projects = [ProjectLine(budget.projects[i].name, scope.project_totals[i].total, budget.projects[i].classified)
                 for i in scope.projects]
 
-    admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
-    running_ledger = basic_ledger.where(
-        lambda f: f.unit in admin and f.economic is not None and not catalog.is_personnel(f.economic))
-    uses = sorted(running_ledger.by(lambda f: f.economic).items())
+    running = scope.running  # 机关运行经费, by economic 款 in code order
     sangong = {k: sum(v.values(), ZERO) for k, v in scope.sangong.items()}
 
     last = last_year_of(budget, units)
@@ -101,7 +96,8 @@ def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
         carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
         personnel=personnel, public=basic - personnel, project=project, other_kinds=other_kinds, projects=projects,
         # .get: with an unknown code (an error) the checks still compute the figures; nothing is built then
-        running=running_ledger.total(), running_uses=[(catalog.economic.get(c, c), a) for c, a in uses],
+        running=running.total(),
+        running_uses=[(catalog.economic.get(c, c), a) for c, a in scope.running_by_economic.items()],
         sangong=sangong, procurement=scope.procurement.total, assets_total=scope.assets.value,
         assets_planned=scope.assets.planned,
         last=last, last_year=(last.year if last and last.year else budget.budget_year - 1),

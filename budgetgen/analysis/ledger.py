@@ -12,6 +12,7 @@ from ..model.budget import Budget, Source
 
 PROJECT = "项目支出"
 BASIC = "基本支出"
+RESERVE = "单位预留机动经费"
 ZERO = Decimal("0")
 K = TypeVar("K")
 
@@ -20,12 +21,13 @@ K = TypeVar("K")
 class Fact:
     unit: str
     function: str  # 项 (7 digits)
-    kind: str  # 基本支出, 项目支出, 经营支出, 上解上级支出, 对附属单位补助支出
+    kind: str  # 基本支出, 项目支出, 经营支出, 上解上级支出, 对附属单位补助支出, 单位预留机动经费
     source: Source
     carryover: bool
     economic: str | None
     amount: Decimal
     project: int | None = None  # index into Budget.projects
+    sub_source: str | None = None  # 收入细分来源 where the department gives one (model.budget.SUB_SOURCES)
 
     @property
     def appropriation(self) -> bool:
@@ -63,10 +65,10 @@ def facts_of(budget: Budget) -> list[Fact]:
     for unit in budget.units:
         for line in unit.basic:
             facts.append(Fact(unit.code, line.function or "", line.kind.value, line.source, line.carryover,
-                              line.economic, line.amount))
+                              line.economic, line.amount, sub_source=line.sub_source))
     for index, project in enumerate(budget.projects):
         unit = budget.unit_of(project)
         for pline in project.lines():
             facts.append(Fact(unit.code, pline.function or project.function or "", PROJECT, pline.source,
-                              pline.carryover, pline.economic, pline.amount, index))
+                              pline.carryover, pline.economic, pline.amount, index, pline.sub_source))
     return facts

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..model.budget import Source, Unit
-from .ledger import ZERO, Ledger
+from ..model.budget import Kind, Nature, ProcurementCategory, ProcurementForm, Source, Unit, VehicleUses
+from .ledger import BASIC, PROJECT, ZERO, Ledger
 
 # The income rows of table 1, in order: (label, the sources they sum); the income chart draws the same rows.
 INCOME_ROWS: list[tuple[str, tuple[Source, ...]]] = [
@@ -27,6 +28,38 @@ INCOME_ROWS: list[tuple[str, tuple[Source, ...]]] = [
 def income_rows(by_source: Mapping[Any, Decimal]) -> list[tuple[str, Decimal]]:
     """This year's income by the rows of table 1: (label, amount); `by_source` as Ledger.by gives it."""
     return [(label, sum((by_source.get(src, ZERO) for src in sources), ZERO)) for label, sources in INCOME_ROWS]
+
+
+def income_by_sub_source(ledger: Ledger) -> dict[tuple[Source, str | None], Decimal]:
+    """This year's income (without 上年结转) by source and sub-source (None where a line gives none)."""
+    return ledger.where(lambda f: not f.carryover).by(lambda f: (f.source, f.sub_source))
+
+
+# The spending uses (支出用途) in the order a table lists them: 基本, 项目, then the other kinds as Kind declares them.
+SPENDING_USES: tuple[str, ...] = (BASIC, PROJECT) + tuple(k.value for k in Kind if k is not Kind.basic)
+
+
+def spending_by_use(ledger: Ledger) -> dict[str, Decimal]:
+    """All spending (上年结转 included) by use, every use of SPENDING_USES present (zero where none)."""
+    by_kind = ledger.by(lambda f: f.kind)
+    return {use: by_kind.get(use, ZERO) for use in SPENDING_USES}
+
+
+# 机关运行经费 is the 公用经费 of administrative (行政) and 参公 units.
+ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
+
+
+def running_ledger(ledger: Ledger, units: list[Unit], catalog) -> Ledger:
+    """The facts of 机关运行经费: basic spending of the scope's administrative units on non-personnel 款."""
+    admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
+    return ledger.where(lambda f: f.kind == BASIC and f.unit in admin and f.economic is not None
+                        and not catalog.is_personnel(f.economic))
+
+
+def running_by_economic(running: Ledger) -> dict[str, Decimal]:
+    """机关运行经费 by economic 款 (5 digits), in code order."""
+    by_code = running.by(lambda f: f.economic or "")
+    return {code: by_code[code] for code in sorted(by_code)}
 
 
 # The appropriated funds, in the order of the tables' columns.
@@ -67,29 +100,40 @@ def sangong_items(ledger: Ledger) -> dict[str, dict[Source, Decimal]]:
 
 ASSET_VALUES = ("buildings_value", "vehicles_value", "equipment_value", "other_value")
 ASSET_FIELDS = ("buildings_area", "buildings_value", "office_area", "office_value", "vehicles", "vehicles_value",
-                "equipment", "equipment_value", "other_value")
+                "equipment", "equipment_value", "large_equipment", "large_equipment_value", "other_value")
+VEHICLE_USES: tuple[str, ...] = tuple(VehicleUses.model_fields)  # minister … other, in the order Shanghai lists them
 
 
 @dataclass(frozen=True)
 class AssetTotals:
     """The fixed assets of a scope's units: each field summed (None where no unit gave it), the total value
-    (资产总额) and the purchases planned this year."""
+    (资产总额), the purchases planned this year and the vehicles by use (None where no unit gave them; each use
+    summed over the units that did)."""
 
     fields: dict[str, Decimal | None]
     value: Decimal
     planned: Decimal
+    vehicles_by_use: dict[str, int] | None = None
 
 
 def asset_totals(units: list[Unit]) -> AssetTotals:
     assets = [u.assets for u in units if u.assets is not None]
 
+    def own(a: Any, attr: str) -> Any:
+        # a unit that gives its vehicles by use only has as many vehicles as their sum
+        if attr == "vehicles" and a.vehicles is None and a.vehicles_by_use is not None:
+            return a.vehicles_by_use.total()
+        return getattr(a, attr)
+
     def total(attr: str) -> Decimal | None:
-        values = [getattr(a, attr) for a in assets if getattr(a, attr) is not None]
+        values = [own(a, attr) for a in assets if own(a, attr) is not None]
         return sum(values, ZERO) if values else None
 
     fields = {attr: total(attr) for attr in ASSET_FIELDS}
     value = sum((fields[attr] or ZERO for attr in ASSET_VALUES), ZERO)
-    return AssetTotals(fields, value, sum((a.planned_purchase for a in assets), ZERO))
+    uses = [a.vehicles_by_use for a in assets if a.vehicles_by_use is not None]
+    by_use = {use: sum(getattr(u, use) or 0 for u in uses) for use in VEHICLE_USES} if uses else None
+    return AssetTotals(fields, value, sum((a.planned_purchase for a in assets), ZERO), by_use)
 
 
 PROCUREMENT_FUNDS = ["一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金", "财政拨款结转",
@@ -106,20 +150,40 @@ def procurement_fund(source: Source, carryover: bool) -> str:
 
 @dataclass(frozen=True)
 class ProcurementTotals:
-    """The procurement lines of a scope's units: by fund (the table's 合计 row), their total and the SME reserve."""
+    """The procurement lines of a scope's units: by fund (the table's 合计 row), their total and the SME reserve;
+    by category (货物/工程/服务) and by organisation form (采购组织形式), None for lines that give none, with the SME
+    reserve by category."""
 
     by_fund: dict[str, Decimal]
     sme: Decimal
+    by_category: dict[str | None, Decimal] = field(default_factory=dict)
+    by_form: dict[str | None, Decimal] = field(default_factory=dict)
+    by_category_form: dict[tuple[str | None, str | None], Decimal] = field(default_factory=dict)
+    sme_by_category: dict[str | None, Decimal] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
         return sum(self.by_fund.values(), ZERO)
 
 
+PROCUREMENT_CATEGORIES: tuple[str, ...] = tuple(c.value for c in ProcurementCategory)
+PROCUREMENT_FORMS: tuple[str, ...] = tuple(f.value for f in ProcurementForm)
+
+
 def procurement_totals(units: list[Unit]) -> ProcurementTotals:
     by_fund = {f: ZERO for f in PROCUREMENT_FUNDS}
+    by_category: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    by_form: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    by_both: dict[tuple[str | None, str | None], Decimal] = defaultdict(lambda: ZERO)
+    sme_by_category: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
     for unit in units:
         for line in unit.procurement:
             by_fund[procurement_fund(line.source, line.carryover)] += line.amount
+            category = line.category.value if line.category is not None else None
+            form = line.form.value if line.form is not None else None
+            by_category[category] += line.amount
+            by_form[form] += line.amount
+            by_both[category, form] += line.amount
+            sme_by_category[category] += line.sme_reserved or ZERO
     sme = sum((line.sme_reserved or ZERO for u in units for line in u.procurement), ZERO)
-    return ProcurementTotals(by_fund, sme)
+    return ProcurementTotals(by_fund, sme, dict(by_category), dict(by_form), dict(by_both), dict(sme_by_category))

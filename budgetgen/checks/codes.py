@@ -7,7 +7,7 @@ from collections import Counter
 
 from .. import catalog as catalogs
 from ..errors import Finding
-from ..model.budget import Budget, Project, Source, Strict
+from ..model.budget import Budget, Kind, Project, Source, Strict
 from ..model.positions import position_in_file
 from .base import E, W, at as _at
 
@@ -116,7 +116,8 @@ def check_codes(budget: Budget) -> list[Finding]:
                                 code="unit-not-under-department"))
         for line in unit.basic:
             function_code(line, line.function, source=line.source)
-            economic_code(line, line.economic, required=True)
+            # a reserve (单位预留机动经费) is not yet assigned to an economic 款
+            economic_code(line, line.economic, required=line.kind is not Kind.reserve)
 
     # The same project twice (in two files, say) would be counted twice: compared by the unit it belongs to as
     # the department means it (no unit = the only/first unit) and by its name as printed, whatever the spacing

@@ -59,13 +59,25 @@ class Source(str, Enum):
         return self in (Source.general, Source.fund, Source.state_capital)
 
 
+# The sub-sources (收入细分来源) a profile may itemise, per source: Jiangsu's 收入预算总表 lists 一般公共预算资金 as
+# 公共财政拨款（补助）资金 and 专项收入 (the other three are the non-tax incomes other Jiangsu years list beside them),
+# 财政专户管理资金 as 专户管理教育收费 and 其他非税收入. A source not listed here has no sub-sources.
+SUB_SOURCES: dict[Source, tuple[str, ...]] = {
+    Source.general: ("公共财政拨款（补助）资金", "专项收入", "行政事业性收费收入", "罚没收入", "国有资源（资产）有偿使用收入"),
+    Source.special_account: ("专户管理教育收费", "其他非税收入"),
+}
+
+
 class Kind(str, Enum):
-    """Spending kind (支出类型) for non-project lines."""
+    """Spending kind (支出类型, 支出用途) for non-project lines."""
 
     basic = "基本支出"
     operating = "经营支出"
     remit = "上解上级支出"
     subsidy = "对附属单位补助支出"
+    # Money a unit keeps back for needs arising during the year (Jiangsu T1/T3): not yet assigned to an
+    # economic 款, so the economic code is optional; neither 基本 nor 项目 (no 人员/公用 split, no 机关运行经费).
+    reserve = "单位预留机动经费"
 
 
 class Nature(str, Enum):
@@ -128,6 +140,9 @@ class Line(Strict):
     source: Source = Field(Source.general,
                            description="资金来源，默认一般公共预算；项目的 amounts 中省略时沿用项目的 source")
     carryover: bool = Field(False, description="是否为上年结转资金；项目的 amounts 中省略时沿用项目的 carryover")
+    sub_source: Name | None = Field(
+        None, description="收入细分来源（公开表逐项列示时填写），如 专项收入、专户管理教育收费；项目的 amounts 中省略且"
+                          "资金来源与项目相同时沿用项目的 sub_source")
     # The fields this line took from its project (Project._lines_inherit), for findings' positions.
     _inherited: frozenset = PrivateAttr(default=frozenset())
 
@@ -166,6 +181,8 @@ class Project(Strict):
                                                        "（某笔自己写了 source 的以该笔为准）")
     carryover: bool = Field(False, description="是否为上年结转资金；用 amounts 时是各笔资金的默认值"
                                                "（某笔自己写了 carryover 的以该笔为准）")
+    sub_source: Name | None = Field(None, description="收入细分来源，如 专项收入；用 amounts 时是资金来源与项目相同的"
+                                                      "各笔资金的默认值")
     amounts: list[Line] | None = Field(None, description="按经济分类或资金来源拆分的多笔资金；各笔未写的 function、"
                                                          "economic、source、carryover 沿用项目的值")
     classified: bool = Field(False, description="涉密项目：绩效目标表只公开“此项涉密”，金额照常计入各表")
@@ -194,6 +211,12 @@ class Project(Strict):
             for name in taken:
                 setattr(line, name, getattr(self, name))
                 line.__pydantic_fields_set__.discard(name)  # still not what the line itself says
+            # a sub-source belongs to its source: taken only by a line whose source is the project's
+            if ("sub_source" in self.model_fields_set and "sub_source" not in line.model_fields_set
+                    and line.source == self.source):
+                line.sub_source = self.sub_source
+                line.__pydantic_fields_set__.discard("sub_source")
+                taken.append("sub_source")
             line._inherited = frozenset(taken)
         return self
 
@@ -204,13 +227,29 @@ class Project(Strict):
         assert self.amount is not None  # amount or amounts (_one_way_to_give_money)
         # Not validated again: the project's fields were, and a 元 amount in 万元 has more than two decimals.
         line = Line.model_construct(function=self.function, economic=self.economic, amount=self.amount,
-                                    source=self.source, carryover=self.carryover)
+                                    source=self.source, carryover=self.carryover, sub_source=self.sub_source)
         place(line, loc_of(self))
         return [line]
 
     def total(self) -> Decimal:
         """The project's budget: all its lines."""
         return sum((line.amount for line in self.lines()), Decimal(0))
+
+
+class ProcurementCategory(str, Enum):
+    """What is bought (采购品目类别)."""
+
+    goods = "货物"
+    works = "工程"
+    services = "服务"
+
+
+class ProcurementForm(str, Enum):
+    """How the purchase is organised (采购组织形式)."""
+
+    central = "集中采购"  # by the government's central procurement agency (政府集中采购)
+    department = "部门集中采购"
+    decentralised = "分散采购"
 
 
 class Procurement(Strict):
@@ -226,8 +265,26 @@ class Procurement(Strict):
     source: Source = Source.general
     carryover: bool = False
     sme_reserved: Amount | None = Field(None, description="预留中小微企业份额（万元）")
+    category: ProcurementCategory | None = Field(None, description="采购品目类别：货物、工程、服务")
+    form: ProcurementForm | None = Field(None, description="采购组织形式：集中采购、部门集中采购、分散采购")
 
     money: ClassVar[tuple[str, ...]] = ("unit_price", "amount", "sme_reserved")
+
+
+class VehicleUses(Strict):
+    """Vehicles by use (车辆按用途), as Shanghai prints them: counts (台、辆)."""
+
+    minister: int | None = Field(None, ge=0, description="部级领导干部用车")
+    leaders: int | None = Field(None, ge=0, description="主要领导干部用车")
+    confidential: int | None = Field(None, ge=0, description="机要通信用车")
+    emergency: int | None = Field(None, ge=0, description="应急保障用车")
+    enforcement: int | None = Field(None, ge=0, description="执法执勤用车")
+    special: int | None = Field(None, ge=0, description="特种专业技术用车")
+    retired: int | None = Field(None, ge=0, description="离退休干部用车")
+    other: int | None = Field(None, ge=0, description="其他用车")
+
+    def total(self) -> int:
+        return sum(getattr(self, name) or 0 for name in VehicleUses.model_fields)
 
 
 class Assets(Strict):
@@ -241,11 +298,14 @@ class Assets(Strict):
     vehicles_value: Amount | None = None
     equipment: int | None = Field(None, ge=0, description="单价在20万元以上的设备（台、套）")
     equipment_value: Amount | None = None
+    large_equipment: int | None = Field(None, ge=0, description="其中：单位价值100万元以上的设备（台、套）")
+    large_equipment_value: Amount | None = Field(None, description="其中：单位价值100万元以上设备的价值（万元）")
     other_value: Amount | None = Field(None, description="其他固定资产（万元）")
     planned_purchase: Amount = Field(Decimal("0"), description="本年度拟购置固定资产总额（万元）")
+    vehicles_by_use: VehicleUses | None = Field(None, description="车辆按用途：各用途的台数，合计应等于 vehicles")
 
     money: ClassVar[tuple[str, ...]] = ("buildings_value", "office_value", "vehicles_value", "equipment_value",
-                                        "other_value", "planned_purchase")
+                                        "large_equipment_value", "other_value", "planned_purchase")
 
 
 class Item(Strict):
