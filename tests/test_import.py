@@ -248,3 +248,19 @@ def test_a_line_repeated_in_another_file_is_named_with_both_places(tmp_path):
     assert repeated and all(f.severity is Severity.warning and f.file.endswith("另一份.xlsx") for f in repeated)
     assert book.name in repeated[0].message and "两笔都会计入" in repeated[0].message
     assert repeated[0].path.startswith("补充!")
+
+
+def test_a_reserve_line_imports_as_its_own_spending_use(tmp_path):
+    """单位预留机动经费 (Jiangsu's third spending use) is read from the 支出类型 column, without an economic code."""
+    sheet = tmp_path / "明细.csv"
+    sheet.write_text("单位：元\n单位编码,单位名称,支出类型,功能分类科目编码,经济分类科目编码,资金性质,金额\n"
+                     "301001,某某厅本级,基本支出,2013101,30101,一般公共预算,\"1,200,000.00\"\n"
+                     "301001,某某厅本级,单位预留机动经费,2013101,,一般公共预算,50000\n", encoding="utf-8")
+    folder = tmp_path / "某某厅"
+    run(Request([sheet], folder, year=2019, code="301", name="某某厅"))
+    from budgetgen.model.budget import Kind
+    from budgetgen.pipeline import load
+
+    unit = load(folder).units[0]
+    assert [(line.kind, line.amount) for line in unit.basic] == [(Kind.basic, Decimal("120")),
+                                                                 (Kind.reserve, Decimal("5"))]

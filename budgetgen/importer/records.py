@@ -191,8 +191,8 @@ def source_of(text: str) -> tuple[Source | None, bool]:
 
 def kind_of(text: str) -> str | None:
     s = text.replace(" ", "")
-    for word, kind in (("基本", Kind.basic.value), ("项目", PROJECT), ("经营", Kind.operating.value),
-                       ("上解", Kind.remit.value), ("附属", Kind.subsidy.value)):
+    for word, kind in (("机动", Kind.reserve.value), ("基本", Kind.basic.value), ("项目", PROJECT),
+                       ("经营", Kind.operating.value), ("上解", Kind.remit.value), ("附属", Kind.subsidy.value)):
         if word in s:
             return kind
     return None
