@@ -1,4 +1,4 @@
-"""Command line: budgetgen validate | render | check | init | new-year | import | preview | schema. Messages are in Chinese."""
+"""Command line: budgetgen validate | render | check | init | new-year | import | preview | profile | schema. Messages are in Chinese."""
 
 from __future__ import annotations
 
@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="政府层级（新建目录时使用，默认县级）")
     im.add_argument("--map", type=Path, default=None, metavar="文件", help="列名映射文件（YAML），用于表头写法特殊的导出表")
 
+    pf = sub.add_parser("profile", help="复制一个内置公开格式（表式、措辞），供本地修改；不带参数则列出内置格式")
+    pf.add_argument("name", nargs="?", default=None, metavar="格式", help="内置格式名称，如 河北县级")
+    pf.add_argument("--out", type=Path, default=None, metavar="目录", help="新格式目录（不存在或为空）")
+
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
     return p
@@ -92,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_help()
             return 2
         commands = {"validate": cmd_validate, "render": cmd_render, "schema": cmd_schema, "check": cmd_check,
-                    "init": cmd_init, "new-year": cmd_new_year, "preview": cmd_preview, "import": cmd_import}
+                    "init": cmd_init, "new-year": cmd_new_year, "profile": cmd_profile, "preview": cmd_preview, "import": cmd_import}
         return commands[args.command](args)
     except UsageError as exc:
         print(f"budgetgen: {exc}", file=sys.stderr)
@@ -347,6 +351,26 @@ def cmd_preview(args) -> int:
     from .preview import serve
 
     serve(args.path, host=args.host, port=args.port, templates=args.templates, open_browser=args.open)
+    return 0
+
+
+def cmd_profile(args) -> int:
+    """List the built-in profiles, or copy one (with budgetgen's notes templates in notes/) to edit."""
+    from . import profiles
+
+    if args.name is None:
+        for name in profiles.builtins():
+            found, _ = profiles.load(profiles.BUILTIN / name, builtin=True)
+            print(f"{name}\t{found.profile.description if found else ''}")
+        return 0
+    if args.name not in profiles.builtins():
+        raise UsageError(f"没有名为“{args.name}”的内置公开格式；内置格式有：{'、'.join(profiles.builtins())}")
+    if args.out is None:
+        raise UsageError("请用 --out 指定新格式目录，例如 --out 公开格式/我县格式")
+    written = profiles.copy(args.name, args.out)
+    print(f"已复制公开格式 {args.name} 到 {args.out}（{len(written)} 个文件）。修改其中的 profile.yaml 和 notes/ 中的措辞后，"
+          f"在部门数据的 options 中写 profile: <目录路径>，或在全县目录放一个 公开格式.yaml 写 profile: <目录路径>，"
+          "或生成时加 --profile <目录>")
     return 0
 
 

@@ -459,6 +459,24 @@ def default() -> Loaded:
     return found
 
 
+def copy(name: str, target: Path) -> list[Path]:
+    """A built-in profile copied to `target` (which must not exist or be empty) for a bureau to edit: its
+    profile.yaml, and in notes/ its wording templates (its own, else budgetgen's), which then override budgetgen's."""
+    import shutil
+
+    from ..errors import UsageError
+    from ..templating import PACKAGE_TEMPLATES
+
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} 已存在且不是空目录；请换一个新目录名")
+    source = BUILTIN / name
+    notes = source / "notes" if (source / "notes").is_dir() else PACKAGE_TEMPLATES / "notes"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source / DATA_FILE, target / DATA_FILE)
+    shutil.copytree(notes, target / "notes", ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    return sorted(p for p in target.rglob("*") if p.is_file())
+
+
 # --- which profile a department uses ---------------------------------------------------------------------------
 
 def resolve(root: Path, options: Any, override: Path | None = None) -> tuple[Loaded | None, list[Finding]]:
