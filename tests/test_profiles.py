@@ -166,7 +166,8 @@ def test_an_edited_profile_renders_its_titles_banner_and_zeros(tmp_path):
     rows = {r[1]: r for r in t1["rows"]}
     assert rows["四、财政专户管理资金收入"][2] == "0.00"  # zero shown, not blank
     html = (out / "wei-2021.html").read_text(encoding="utf-8")
-    assert "2021年部门财务收支预算总表" in html and "<span class=\"b-unitlabel\">金额单位：万元</span>" in html and "第一部分 中国共产党魏县委员会办公室部门预算" in html
+    assert "2021年部门财务收支预算总表" in html and '<span class="b-unitlabel">金额单位：万元</span>' in html
+    assert "第一部分 中国共产党魏县委员会办公室部门预算" in html
     docx = "\n".join(p.text for p in Document(str(out / "wei-2021.docx")).paragraphs)
     assert "2021年部门财务收支预算总表" in docx and "2021年单位财务收支预算总表" in docx
 
@@ -234,5 +235,4 @@ def test_each_builtin_profile_copies_and_renders_unchanged(tmp_path, name):
     profiles.copy(name, folder)
     doc, _ = prepare(WEI, profile=folder)
     base, _ = prepare(WEI, profile=profiles.BUILTIN / name)
-    assert [(t.title, t.rows == u.rows) for t, u in zip(doc.tables(), base.tables())] == \
-        [(t.title, True) for t in base.tables()]
+    assert [(t.title, t.rows) for t in doc.tables()] == [(t.title, t.rows) for t in base.tables()]
