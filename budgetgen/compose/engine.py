@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..analysis.ledger import ZERO, Fact, Ledger
+from ..analysis.sums import INCOME_ROWS
 from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal
 from ..model.budget import AmountUnit
@@ -142,6 +143,18 @@ def _of_class(ledger: Ledger, code: str) -> Ledger:
     return ledger.where(lambda f: f.function[:3] == code) if code else Ledger([])
 
 
+def _sources_only(item: Item) -> frozenset | None:
+    """The sources of an income row that picks by source alone (None for any other row)."""
+    others = [name for name in Pick.model_fields if name != "source" and getattr(item, name) is not None]
+    return None if item.source is None or others else frozenset(item.source)
+
+
+def _analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
+    """This year's income by source as the analysis sums it (its rows of table 1), by the sources each row sums."""
+    return {frozenset(sources): amount for (_, sources), (_, amount) in zip(INCOME_ROWS, scope.analysis.income,
+                                                                          strict=True)}
+
+
 def numbered(rows: list[Row]) -> list[Row]:
     """Every 序号 cell filled with 1, 2, 3 …"""
     for i, row in enumerate(rows, start=1):
@@ -159,8 +172,11 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     assert spec.income is not None and spec.spending is not None and spec.totals is not None
     catalog = scope.catalog
     current = ledger.where(lambda f: not f.carryover)
-    income = [(item.label, _total(current, catalog, item)) for item in spec.income]
-    by_class = ledger.by(lambda f: f.function[:3])
+    analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
+    known = _analysed_income(scope) if analysed else {}
+    income = [(item.label, known[key] if (key := _sources_only(item)) in known else _total(current, catalog, item))
+              for item in spec.income]
+    by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)
                 for i, (code, name) in enumerate(catalog.classes, start=1)]
@@ -170,7 +186,11 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
         right: tuple[str, Decimal | None] = spending[i] if i < len(spending) else ("", None)
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money), Cell(right[0]),
                          Cell(right[1], money)]))
-    year_income, carried, year_spending = current.total(), ledger.total(lambda f: f.carryover), ledger.total()
+    if analysed:
+        figures = scope.analysis.figures
+        year_income, carried, year_spending = figures.income_total, figures.carryover, figures.spending_total
+    else:
+        year_income, carried, year_spending = current.total(), ledger.total(lambda f: f.carryover), ledger.total()
     totals = spec.totals
     rows += [
         Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
