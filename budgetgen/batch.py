@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, InputError, Severity, describe_failure
-from .model.loader import CATALOG_FILE, YAML_SUFFIXES, misnamed_yaml
+from .model.loader import CATALOG_FILE, PROFILE_POINTER, YAML_SUFFIXES, misnamed_yaml
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,12 @@ def _department_folders(folder: Path, seen: set[Path], links: list[Path], skippe
     except OSError as exc:
         skipped.append(Skipped(folder, folder, f"无法读取这个目录（{exc.strerror or exc}）"))
         return
-    # a county's 科目补充.yaml (codes for every department below) does not make its folder a department
-    # and a folder of misnamed YAML files (a.YAML, a.yaml.txt) is one: the loader names them, never skipped silently
-    if any(p.is_file() and p.name != CATALOG_FILE and (p.suffix in YAML_SUFFIXES or misnamed_yaml(p.name))
+    # a county's 科目补充.yaml (codes for every department below) and 公开格式.yaml (their profile) do not make its
+    # folder a department, and a profile folder (profile.yaml) is none; a folder of misnamed YAML files (a.YAML,
+    # a.yaml.txt) is one: the loader names them, never skipped silently
+    if any(p.name == "profile.yaml" and p.is_file() for p in entries):
+        return
+    if any(p.is_file() and p.name not in (CATALOG_FILE, PROFILE_POINTER) and (p.suffix in YAML_SUFFIXES or misnamed_yaml(p.name))
            for p in entries):
         yield folder
         return
@@ -118,14 +121,14 @@ class Outcome:
 
 
 def render_one(dept: Department, out: Path, formats: list[str], templates: Path | None,
-               pdf_variant: str | None, stem_of: Callable[[str], str]) -> Outcome:
+               pdf_variant: str | None, stem_of: Callable[[str], str], profile: Path | None = None) -> Outcome:
     """Render one department; every failure is caught and described, so the others carry on."""
     from . import writers
     from .pipeline import prepare
 
     outcome = Outcome(str(dept.path))
     try:
-        doc, findings = prepare(dept.path, templates)
+        doc, findings = prepare(dept.path, templates, profile)
     except InputError as exc:
         outcome.findings = exc.findings
         outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"

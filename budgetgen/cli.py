@@ -1,4 +1,4 @@
-"""Command line: budgetgen validate | render | check | init | new-year | import | preview | schema. Messages are in Chinese."""
+"""Command line: budgetgen validate | render | check | init | new-year | import | preview | profile | schema. Messages are in Chinese."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=["text", "json"], default="text", help="输出格式（默认 text）")
     v.add_argument("--templates", type=Path, default=None, metavar="目录",
                    help="同时检查将用于生成的自定义模板目录（符号链接、语法、§ 结构行）")
+    v.add_argument("--profile", default=None, metavar="格式",
+                   help="按这个公开格式检查：内置格式名称或格式目录（代替部门数据和 公开格式.yaml 所指的格式）")
 
     r = sub.add_parser("render", help="生成部门预算公开文件（可一次处理多个部门）")
     r.add_argument("paths", nargs="+", type=Path, metavar="路径",
@@ -37,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("out"), metavar="目录", help="输出目录（默认 out/）")
     r.add_argument("--templates", type=Path, default=None, metavar="目录",
                    help="自定义模板目录，按文件覆盖内置模板（notes/、html/）")
+    r.add_argument("--profile", default=None, metavar="格式",
+                   help="公开格式：内置格式名称（如 河北县级）或格式目录；代替部门数据和 公开格式.yaml 所指的格式")
     r.add_argument("--pdf-variant", default=None, metavar="变体",
                    help="PDF 归档/无障碍变体，如 pdf/a-3b、pdf/ua-1（交给 WeasyPrint）")
     r.add_argument("--jobs", type=int, default=None, metavar="N", help="同时处理的部门数（默认等于 CPU 核数）")
@@ -76,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="政府层级（新建目录时使用，默认县级）")
     im.add_argument("--map", type=Path, default=None, metavar="文件", help="列名映射文件（YAML），用于表头写法特殊的导出表")
 
+    pf = sub.add_parser("profile", help="复制一个内置公开格式（表式、措辞），供本地修改；不带参数则列出内置格式")
+    pf.add_argument("name", nargs="?", default=None, metavar="格式", help="内置格式名称，如 河北县级")
+    pf.add_argument("--out", type=Path, default=None, metavar="目录", help="新格式目录（不存在或为空）")
+
     s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
     return p
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             _parser().print_help()
             return 2
         commands = {"validate": cmd_validate, "render": cmd_render, "schema": cmd_schema, "check": cmd_check,
-                    "init": cmd_init, "new-year": cmd_new_year, "preview": cmd_preview, "import": cmd_import}
+                    "init": cmd_init, "new-year": cmd_new_year, "profile": cmd_profile, "preview": cmd_preview, "import": cmd_import}
         return commands[args.command](args)
     except UsageError as exc:
         print(f"budgetgen: {exc}", file=sys.stderr)
@@ -118,8 +126,9 @@ def cmd_validate(args) -> int:
         from .compose.notes import template_findings
 
         all_findings.extend(template_findings(args.templates))
+    profile = _profile(args.profile)
     for path in args.paths:
-        _, findings = validate(path)
+        _, findings = validate(path, profile)
         all_findings.extend(findings)
     failed = any(f.severity is Severity.error for f in all_findings)
     if args.format == "json":
@@ -132,6 +141,21 @@ def cmd_validate(args) -> int:
         verdict = "未通过检查" if failed else "检查通过"
         print(f"{names}：{verdict}（{summary(all_findings)}）")
     return 1 if failed else 0
+
+
+def _profile(text: str | None) -> Path | None:
+    """--profile: a built-in profile's name or a profile folder (UsageError, with the built-in names, when neither)."""
+    from . import profiles
+
+    if text is None:
+        return None
+    if text in profiles.builtins():
+        return profiles.BUILTIN / text
+    folder = Path(text)
+    if not (folder / profiles.DATA_FILE).is_file():
+        raise UsageError(f"--profile {text}：不是内置公开格式，也不是含 {profiles.DATA_FILE} 的格式目录。"
+                         f"内置格式有：{'、'.join(profiles.builtins())}")
+    return folder
 
 
 def _formats(text: str | None) -> list[str]:
@@ -157,9 +181,10 @@ def cmd_render(args) -> int:
     from . import batch
     from .writers import output_stem
 
+    profile = _profile(args.profile)
     departments = _departments(args.paths)
     work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
-                   pdf_variant=args.pdf_variant, stem_of=output_stem)
+                   pdf_variant=args.pdf_variant, stem_of=output_stem, profile=profile)
     single = len(departments) == 1
     outcomes = batch.run_unique(departments, work, args.jobs or batch.default_jobs(),
                                 (lambda o: None) if single else _progress(departments, "生成"))
@@ -328,6 +353,26 @@ def cmd_preview(args) -> int:
     from .preview import serve
 
     serve(args.path, host=args.host, port=args.port, templates=args.templates, open_browser=args.open)
+    return 0
+
+
+def cmd_profile(args) -> int:
+    """List the built-in profiles, or copy one (with budgetgen's notes templates in notes/) to edit."""
+    from . import profiles
+
+    if args.name is None:
+        for name in profiles.builtins():
+            found, _ = profiles.load(profiles.BUILTIN / name, builtin=True)
+            print(f"{name}\t{found.profile.description if found else ''}")
+        return 0
+    if args.name not in profiles.builtins():
+        raise UsageError(f"没有名为“{args.name}”的内置公开格式；内置格式有：{'、'.join(profiles.builtins())}")
+    if args.out is None:
+        raise UsageError("请用 --out 指定新格式目录，例如 --out 公开格式/我县格式")
+    written = profiles.copy(args.name, args.out)
+    print(f"已复制公开格式 {args.name} 到 {args.out}（{len(written)} 个文件）。修改其中的 profile.yaml 和 notes/ 中的措辞后，"
+          f"在部门数据的 options 中写 profile: <目录路径>，或在全县目录放一个 公开格式.yaml 写 profile: <目录路径>，"
+          "或生成时加 --profile <目录>")
     return 0
 
 

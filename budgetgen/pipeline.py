@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, compose, writers
+from . import checks, compose, profiles, writers
 from .analysis import BudgetAnalysis, analyse
 from .document import Disclosure
 from .errors import Finding, InputError, Severity
@@ -16,11 +16,12 @@ from .model.budget import Budget
 from .model.loader import load_budget
 
 
-def load(path: str | Path) -> Budget:
+def load(path: str | Path, profile: str | Path | None = None) -> Budget:
     """A department's budget from its folder (or single YAML file), with the 科目补充.yaml codes beside it and
-    above it. InputError (carrying every finding) when a file has errors; warnings stay on the budget
-    (load_findings) and check() reports them."""
-    budget = _read(Path(path))
+    above it, and its profile (`profile`, a profile folder, else the one the department names: profiles.resolve).
+    InputError (carrying every finding) when a file has errors; warnings stay on the budget (load_findings) and
+    check() reports them."""
+    budget = _read(Path(path), _folder(profile))
     if _failed(budget.load_findings):
         raise InputError(_sorted(budget.load_findings))
     return budget
@@ -64,38 +65,49 @@ class Examined:
         return self.budget is None or _failed(self.findings)
 
 
-def examine(path: Path) -> Examined:
+def examine(path: Path, profile: Path | None = None) -> Examined:
     """Load, check and analyse one department: every finding, sorted by file and line, and its analysis."""
     try:
-        budget = _read(Path(path))
+        budget = _read(Path(path), profile)
     except InputError as exc:
         return Examined(None, None, _sorted(exc.findings))
     analysis = analyse(budget)  # after the additions: the year's catalog includes them
     return Examined(budget, analysis, check(budget, analysis))
 
 
-def validate(path: Path) -> tuple[Budget | None, list[Finding]]:
-    """Every finding about one department, errors and warnings, sorted by file and line."""
-    examined = examine(path)
+def validate(path: Path, profile: Path | None = None) -> tuple[Budget | None, list[Finding]]:
+    """Every finding about one department (and its profile), errors and warnings, sorted by file and line."""
+    examined = examine(path, profile)
     return examined.budget, examined.findings
 
 
-def prepare(path: Path, templates: Path | None = None) -> tuple[Disclosure, list[Finding]]:
+def prepare(path: Path, templates: Path | None = None,
+            profile: Path | None = None) -> tuple[Disclosure, list[Finding]]:
     """The disclosure of one department; raises InputError (with every finding) when there are errors."""
-    examined = examine(path)
+    examined = examine(path, profile)
     budget, analysis = examined.budget, examined.analysis
     if budget is None or analysis is None or examined.failed:
         raise InputError(examined.findings)
     return compose.build(budget, analysis, templates), examined.findings
 
 
-def _read(path: Path) -> Budget:
-    """The loader's budget with the 科目补充.yaml codes; its findings and the additions' on load_findings.
-    InputError only when nothing can be checked (no files, no department)."""
+def _read(path: Path, profile: Path | None = None) -> Budget:
+    """The loader's budget with the 科目补充.yaml codes and its profile; its findings, the additions' and the
+    profile's on load_findings. InputError only when nothing can be checked (no files, no department)."""
     budget, findings = load_budget(path)
     budget.additions, more = read_additions(path)  # 科目补充.yaml beside the department and above it
-    budget.load_findings = findings + more
+    budget.profile, about_profile = profiles.resolve(path, budget.department.options, profile)
+    budget.load_findings = findings + more + about_profile
     return budget
+
+
+def _folder(profile: str | Path | None) -> Path | None:
+    """A profile given by a caller: a folder, or the name of a built-in profile."""
+    if profile is None:
+        return None
+    if isinstance(profile, str) and profile in profiles.builtins():
+        return profiles.BUILTIN / profile
+    return Path(profile)
 
 
 def _failed(findings: list[Finding]) -> bool:

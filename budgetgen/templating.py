@@ -41,8 +41,10 @@ def _change(c) -> str:
 
 
 def environment(kind: str, user_dir: Path | None = None, autoescape: bool = False,
-                finalize: Callable | None = None, check: Callable[[str, str], None] | None = None) -> jinja2.Environment:
-    """Templates of one kind (notes, html); a user folder overrides the shipped files one by one.
+                finalize: Callable | None = None, check: Callable[[str, str], None] | None = None,
+                profile: Path | None = None) -> jinja2.Environment:
+    """Templates of one kind (notes, html); a user folder overrides the shipped files one by one, and a profile
+    folder (budgetgen.profiles: its notes/) comes between the two.
 
     A user's folder runs in Jinja2's sandbox: a template from outside must not reach Python. A symbolic link
     anywhere in it is refused (TemplateError) before anything is rendered. `finalize` is Jinja2's (what every
@@ -51,7 +53,9 @@ def environment(kind: str, user_dir: Path | None = None, autoescape: bool = Fals
     keyed by the names of the files in the user's folder too: Jinja2 sees a found template edited or removed,
     but not a new file that would now override a shipped one (a live preview must show it at once).
     """
-    return _environment(kind, user_dir, autoescape, listing(user_dir)[kind] if user_dir else (), finalize, check)
+    folders = tuple(d for d in (user_dir, profile) if d is not None)
+    files = tuple(listing(d)[kind] for d in folders)
+    return _environment(kind, folders, autoescape, files, finalize, check)
 
 
 def listing(user_dir: Path) -> dict[str, tuple[str, ...]]:
@@ -91,10 +95,10 @@ def _described(user_dir: Path, links: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=16)  # `files` is only part of the key
-def _environment(kind: str, user_dir: Path | None, autoescape: bool, files: tuple[str, ...], finalize: Callable | None,
-                 check: Callable[[str, str], None] | None) -> jinja2.Environment:
-    cls = _Sandbox if user_dir else jinja2.Environment
-    env = cls(loader=_Loader(user_dir, kind, check), autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+def _environment(kind: str, folders: tuple[Path, ...], autoescape: bool, files: tuple[tuple[str, ...], ...],
+                 finalize: Callable | None, check: Callable[[str, str], None] | None) -> jinja2.Environment:
+    cls = _Sandbox if folders else jinja2.Environment
+    env = cls(loader=_Loader(folders, kind, check), autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
               undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=finalize)
     env.filters.update(money=fmt.money, cn_paren=fmt.cn_paren, cn_number=fmt.cn_number, change=_change,
                        trim_period=lambda t: t.rstrip("。.；; "))
@@ -102,19 +106,19 @@ def _environment(kind: str, user_dir: Path | None, autoescape: bool, files: tupl
 
 
 class _Loader(jinja2.FileSystemLoader):
-    """The user's folder (if any) before the shipped one; never through a symbolic link in the user's folder
-    (checked before the file is opened, again at every load: a preview reloads edited files); `check` may
-    refuse a file's source when it is loaded (the notes: a structure line of an unknown kind)."""
+    """The user's folders (if any: --templates, then a profile's) before the shipped one; never through a symbolic
+    link in a user's folder (checked before the file is opened, again at every load: a preview reloads edited
+    files); `check` may refuse a file's source when it is loaded (the notes: a structure line of an unknown kind)."""
 
-    def __init__(self, user_dir: Path | None, kind: str, check: Callable[[str, str], None] | None = None):
-        self.user = user_dir / kind if user_dir else None
+    def __init__(self, folders: tuple[Path, ...], kind: str, check: Callable[[str, str], None] | None = None):
+        self.users = [folder / kind for folder in folders]
         self.kind = kind
         self.check = check
-        super().__init__(([str(self.user)] if self.user else []) + [str(PACKAGE_TEMPLATES / kind)])
+        super().__init__([str(user) for user in self.users] + [str(PACKAGE_TEMPLATES / kind)])
 
     def get_source(self, environment, template):
-        if self.user is not None:
-            path = self.user
+        for user in self.users:
+            path = user
             for piece in jinja2.loaders.split_template_path(template):
                 if path.is_symlink():
                     break
@@ -122,6 +126,8 @@ class _Loader(jinja2.FileSystemLoader):
             if path.is_symlink():
                 raise TemplateError(f"模板文件 {path} 是符号链接（指向 {os.readlink(path)}），不予使用："
                                     "请把链接换成文件本身的副本")
+            if path.is_file():
+                break
         source, filename, uptodate = super().get_source(environment, template)
         if self.check is not None:
             self.check(source, filename)

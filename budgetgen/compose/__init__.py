@@ -13,11 +13,13 @@ from ..analysis.ledger import ZERO
 from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
-from ..model.budget import Budget, DocumentKind, Level, Unit
+from .. import profiles
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Unit
 from .grid import H, header
 from .notes import ScopeText, environment, render_notes
 from .performance import performance_blocks
-from .tables import Scope, nine_tables
+from .engine import tables_of
+from .tables import Scope
 
 GOV_SHORT = {Level.county: "我县", Level.district: "我区", Level.city: "我市", Level.province: "我省"}
 
@@ -31,46 +33,70 @@ def gov_words(budget: Budget) -> tuple[str, str]:
     return budget.level.value, GOV_SHORT[budget.level]
 
 
-def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Path | None = None):
+def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Path | None = None,
+          profile: profiles.Loaded | None = None):
     """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit; or, for a
     单位预算, the one unit's own tables and notes. Every figure is read from `analysis` (the pipeline's; made
-    here only when a caller has none)."""
+    here only when a caller has none); the tables, their order and the headings are the profile's (`profile`, else
+    the one the pipeline chose for the budget, else 河北县级)."""
     from ..document import Disclosure
     from .presentation import present
 
     analysis = analyse(budget) if analysis is None else analysis
+    loaded = profile or budget.profile or profiles.default()
+    form = loaded.profile
     catalog = analysis.catalog
-    env = environment("notes", templates)
+    env = environment("notes", templates, profile=loaded.templates)
     dept = budget.department
-    unit_word = budget.department.options.table_unit
+    unit_word = table_unit(budget, form)
+    year = budget.budget_year
+    words = {"编码": dept.code, "名称": dept.name, "年度": str(year), "上年": str(year - 1)}
+
+    def parts(scope: Scope, heading: bool, notes_of: Callable[[list[Block]], list[Block]]) -> list[Block]:
+        out: list[Block] = []
+        for part in form.parts:
+            if part is profiles.Part.tables:
+                if heading:
+                    out.append(Heading(profiles.fill(form.headings.tables, **words, 称谓=scope.word), 2,
+                                       id=f"{scope.id}-tables"))
+                out.extend(tables_of(scope, form))
+            else:
+                out.extend(notes_of(_notes(budget, scope, env)))
+        return out
+
     if dept.options.document is DocumentKind.unit:
         unit = budget.units[0]
-        scope = Scope(analysis.alone, unit.code, unit.name, "单位", budget.budget_year, catalog, f"u{unit.code}",
-                      unit_word)
-        blocks: list[Block] = [Heading("单位预算公开表", 2, id=f"{scope.id}-tables")]
-        blocks.extend(nine_tables(scope))
-        blocks.extend(_notes(budget, scope, env))
-        return present(Disclosure(title=f"{unit.name}{budget.budget_year}年单位预算", department_code=unit.code,
-                                  department_name=unit.name, year=budget.budget_year, blocks=blocks,
+        scope = Scope(analysis.alone, unit.code, unit.name, "单位", year, catalog, f"u{unit.code}", unit_word)
+        words.update({"编码": unit.code, "名称": unit.name})
+        blocks: list[Block] = parts(scope, True, list)
+        return present(Disclosure(title=f"{unit.name}{year}年单位预算", department_code=unit.code,
+                                  department_name=unit.name, year=year, blocks=blocks,
                                   source_name=budget.source_name, kind=DocumentKind.unit.value,
                                   draft=bool(budget.draft), lines=leaf_lines(budget, analysis)))
-    blocks = [Heading("第一部分 部门预算", 1, id="part1")]
-    scope = Scope(analysis.department, dept.code, dept.name, "部门", budget.budget_year, catalog, f"d{dept.code}",
-                  unit_word)
-    blocks.append(Heading("部门预算公开表", 2, id=f"{scope.id}-tables"))
-    blocks.extend(nine_tables(scope))
-    blocks.extend(_notes(budget, scope, env))
-    blocks.append(Heading("第二部分 部门所属单位预算", 1, id="part2"))
+    blocks = [Heading(profiles.fill(form.headings.department, **words), 1, id="part1")]
+    scope = Scope(analysis.department, dept.code, dept.name, "部门", year, catalog, f"d{dept.code}", unit_word)
+    blocks.extend(parts(scope, True, list))
+    blocks.append(Heading(profiles.fill(form.headings.units, **words), 1, id="part2"))
     for i, unit in enumerate(budget.units, start=1):
-        uscope = Scope(analysis.unit(unit.code), unit.code, unit.name, "单位", budget.budget_year, catalog,
-                       f"u{unit.code}", unit_word)
-        blocks.append(Heading(f"{cn_ordinal(i)}{unit.name}收支预算", 2, id=f"{uscope.id}-tables"))
-        blocks.extend(nine_tables(uscope))
-        blocks.extend(nested(_notes(budget, uscope, env)))
-    return present(Disclosure(title=f"{dept.name}{budget.budget_year}年部门预算", department_code=dept.code,
-                              department_name=dept.name, year=budget.budget_year, blocks=blocks,
+        uscope = Scope(analysis.unit(unit.code), unit.code, unit.name, "单位", year, catalog, f"u{unit.code}",
+                       unit_word)
+        title = profiles.fill(form.headings.unit, 序号=cn_ordinal(i), 名称=unit.name, 编码=unit.code, 年度=str(year),
+                              上年=str(year - 1))
+        blocks.append(Heading(title, 2, id=f"{uscope.id}-tables"))
+        blocks.extend(parts(uscope, False, nested))
+    return present(Disclosure(title=f"{dept.name}{year}年部门预算", department_code=dept.code,
+                              department_name=dept.name, year=year, blocks=blocks,
                               source_name=budget.source_name, draft=bool(budget.draft),
                               lines=leaf_lines(budget, analysis)))
+
+
+def table_unit(budget: Budget, form: profiles.Profile) -> AmountUnit:
+    """The unit the tables print in (a table of the profile may name its own): the department's table_unit where
+    its options write one, else the profile's, else 万元."""
+    options = budget.department.options
+    if "table_unit" in options.model_fields_set:
+        return options.table_unit
+    return form.unit or AmountUnit.wan
 
 
 def leaf_lines(budget: Budget, analysis: BudgetAnalysis) -> list[LeafLine]:

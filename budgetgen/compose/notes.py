@@ -34,14 +34,16 @@ _KIND_HELP = ("可用的标记：§h1–§h6 标题、§lead 小标题、§table
               f"（表名、图名：{'、'.join(INSERTS)}）；如要在行首印出 § 字符本身，请写成 {{{{ \"§\" }}}}")
 
 
-def environment(kind: str, user_dir: Path | None = None, autoescape: bool = False) -> jinja2.Environment:
+def environment(kind: str, user_dir: Path | None = None, autoescape: bool = False,
+                profile: Path | None = None) -> jinja2.Environment:
     """templating.environment, with the notes' own rules for the notes: what an expression prints is the
     department's text, never structure (each § it holds is escaped by _guard and unescaped by render_notes;
     templates write structure only as literal text), and a structure line of an unknown kind is refused when
-    its file is loaded (_check_source)."""
+    its file is loaded (_check_source). A profile folder's templates come between user_dir's and the shipped ones."""
     if kind == "notes":
-        return templating.environment(kind, user_dir, autoescape, finalize=_guard, check=_check_source)
-    return templating.environment(kind, user_dir, autoescape)
+        return templating.environment(kind, user_dir, autoescape, finalize=_guard, check=_check_source,
+                                      profile=profile)
+    return templating.environment(kind, user_dir, autoescape, profile=profile)
 
 
 def _check_source(source: str, filename: str) -> None:

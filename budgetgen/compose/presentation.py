@@ -26,7 +26,10 @@ def present(doc: Disclosure) -> Disclosure:
 
 
 def banner_line(b: Banner) -> None:
-    """代码 名称 (left) · 预算年度：2023, or a note such as 截止时间 (centre) · 单位：万元 (right)."""
+    """代码 名称 (left) · 预算年度：2023, or a note such as 截止时间 (centre) · 单位：万元 (right); a banner whose line
+    is already set (by a profile's banner patterns) is kept."""
+    if b.left or b.centre or b.right:
+        return
     b.left = f"{b.code} {b.name}"
     b.centre = (f"预算年度：{b.year}" if b.year else "") + (b.extra or "")
     b.right = b.unit_label or ""

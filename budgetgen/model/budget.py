@@ -395,6 +395,8 @@ class Options(Strict):
     document: DocumentKind = Field(DocumentKind.department,
                                    description="部门预算（部门 + 所属单位）或 单位预算（只有一个单位时，单独公开本单位预算）")
     table_unit: AmountUnit = Field(AmountUnit.wan, description="九张公开表的金额单位：万元（默认）或 元")
+    profile: str | None = Field(None, max_length=500,
+                                description="公开格式：内置格式的名称（如 河北县级，默认），或格式目录的路径（相对于部门目录）")
 
 
 class Department(Strict):
@@ -444,6 +446,7 @@ class Budget(BaseModel):
     source_name: str = ""
     partial: bool = False  # some file had errors: only its valid parts are here (findings only, never rendered)
     additions: tuple[Any, ...] = ()  # catalog.Addition: codes from 科目补充.yaml beside the department
+    profile: Any = None  # profiles.Loaded: the profile it is rendered with (set by the pipeline)
     load_findings: list[Any] = []  # errors.Finding: what reading the files found (check() reports them too)
     _catalog: Any = PrivateAttr(default=None)  # the year's catalog with the additions (catalog.for_budget)
 

@@ -23,6 +23,7 @@ MAX_NODES = 500_000  # guards against alias bombs ("billion laughs")
 MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
 CATALOG_FILE = "科目补充.yaml"  # a department's or a county's own codes (read by model.additions, not a fragment)
+PROFILE_POINTER = "公开格式.yaml"  # names the profile of the departments at and below it (read by budgetgen.profiles)
 
 # libyaml's parser when PyYAML has it (several times faster); both are safe loaders and keep marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -473,7 +474,7 @@ def department_files(root: Path) -> tuple[list[Path], list[Finding]]:
                                         shown, code="file-not-read", fix="把需要的文件直接放进部门目录"))
             continue
         if p.suffix in YAML_SUFFIXES and p.is_file():
-            if name != CATALOG_FILE:
+            if name not in (CATALOG_FILE, PROFILE_POINTER):
                 read.append(p)
             continue
         if lower in _SYSTEM_FILES or name.startswith("~$") or lower.endswith(".schema.json"):

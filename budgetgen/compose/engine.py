@@ -1,0 +1,251 @@
+"""A profile's table declarations + a scope's analysis → Tables: each column a pivot of the ledger's facts, the rows
+a classification (grid.classification_rows), a fixed list of items, or one of the named layouts below."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from ..analysis.ledger import ZERO, Fact, Ledger
+from ..analysis.sums import INCOME_ROWS
+from ..document import Banner, Cell, CellKind, Row, Table
+from ..fmt import cn_ordinal
+from ..model.budget import AmountUnit
+from ..profiles import CODE_LENGTH, Classification, Column, Item, Layout, Pick, Profile, Value, Zero, fill
+from ..profiles import Table as TableSpec
+from .grid import H, classification_rows
+from .tables import Scope
+
+KINDS: dict[Value, CellKind] = {Value.seq: "index", Value.code: "code", Value.class_: "code", Value.item_: "code",
+                                Value.sub: "code", Value.name: "text", Value.label: "text", Value.amount: "amount"}
+
+
+def tables_of(scope: Scope, profile: Profile) -> list[Table]:
+    """The profile's tables about one scope, in the profile's order."""
+    return [table_of(scope, profile, spec) for spec in profile.tables]
+
+
+def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
+    unit = spec.unit or scope.unit
+    money: CellKind = "amount" if (spec.zero or profile.zero) is Zero.blank else "number"
+    ledger = scope.ledger
+    if spec.where is not None:
+        where = spec.where
+        ledger = ledger.where(lambda f: where.matches(f, scope.catalog))
+    leaves = spec.leaves()
+    if spec.layout is not None:
+        rows = LAYOUTS[spec.layout](scope, spec, ledger, leaves, money)
+    elif spec.rows is not None:
+        rows = classified(scope, spec, ledger, leaves, money)
+    else:
+        rows = fixed(scope, spec.items or [], ledger, leaves, money)
+    words = _words(scope, unit)
+    empty = not any(c.value for row in rows for c in row.cells if c.kind in ("amount", "number"))
+    note = fill(spec.empty_note, **words) if spec.empty_note is not None and empty else None
+    banner = Banner(scope.code, scope.name, scope.year, unit_label=f"单位：{unit.value}")
+    if any((profile.banner.left, profile.banner.centre, profile.banner.right)):
+        banner.left, banner.centre, banner.right = (fill(p, **words) for p in
+                                                    (profile.banner.left, profile.banner.centre, profile.banner.right))
+    return scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
+                       landscape=spec.landscape, unit=unit, banner=banner)
+
+
+def _words(scope: Scope, unit: AmountUnit) -> dict[str, str]:
+    """What a title, an empty-table note or the banner may say ({称谓} …)."""
+    return {"称谓": scope.word, "名称": scope.name, "编码": scope.code, "年度": str(scope.year),
+            "上年": str(scope.year - 1), "单位": unit.value}
+
+
+def _tree(column: Column) -> H:
+    if column.columns:
+        return H(column.label, [_tree(c) for c in column.columns])
+    return H(column.label, key=column.key, kind=KINDS[column.value], width=column.width)
+
+
+def _amount_leaves(leaves: list[Column]) -> list[tuple[str, Column]]:
+    return [(leaf.key or leaf.label, leaf) for leaf in leaves if leaf.value is Value.amount]
+
+
+def classified(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """合计 and every code with money at the declared levels (grid.classification_rows), its cells in the
+    declared column order."""
+    assert spec.rows is not None
+    catalog = scope.catalog
+    amounts = _amount_leaves(leaves)
+    keys = [key for key, _ in amounts]
+
+    def values(f: Fact) -> dict[str, Decimal]:
+        return {key: f.amount for key, leaf in amounts if leaf.matches(f, catalog)}
+
+    function = spec.rows.classification is Classification.function
+    code_of: Callable[[Fact], str | None] = (lambda f: f.function) if function else (lambda f: f.economic)
+    name_of = catalog.function_name if function else catalog.economic_name
+    levels = tuple(CODE_LENGTH[level] for level in spec.rows.levels)
+    rows = classification_rows(ledger, code_of, name_of, values, keys, levels, spec.rows.total)
+    plain = [leaf.value for leaf in leaves] == [Value.seq, Value.code, Value.name] + [Value.amount] * len(keys)
+    if plain and money == "amount":
+        return rows  # the cells as classification_rows makes them
+    out = []
+    for row in rows:
+        index, code, name, figures = row.cells[0], row.cells[1], row.cells[2], iter(row.cells[3:])
+        text = str(code.value or "")
+        cells = []
+        for leaf in leaves:
+            if leaf.value is Value.seq:
+                cells.append(index)
+            elif leaf.value is Value.code:
+                cells.append(code)
+            elif leaf.value is Value.name:
+                cells.append(name)
+            elif leaf.value in (Value.class_, Value.item_, Value.sub):
+                start, end = {Value.class_: (0, 3), Value.item_: (3, 5), Value.sub: (5, 7)}[leaf.value]
+                cells.append(Cell(text[start:end], "code"))
+            else:
+                figure = next(figures)
+                cells.append(Cell(figure.value, money))
+        out.append(Row(cells, row.level))
+    return out
+
+
+def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """A fixed list of rows (nested items): a row with items sums them, any other the facts it picks."""
+    catalog = scope.catalog
+    amounts = [leaf for _, leaf in _amount_leaves(leaves)]
+    rows: list[Row] = []
+
+    def walk(item: Item, depth: int) -> list[Decimal]:
+        row = Row([], item.level if item.level is not None else depth)
+        rows.append(row)
+        if item.items:
+            parts = [walk(child, depth + 1) for child in item.items]
+            sums = [sum((p[i] for p in parts), ZERO) for i in range(len(amounts))]
+        else:
+            sums = [_total(ledger, catalog, item, leaf) for leaf in amounts]
+        figures = iter(sums)
+        row.cells = [Cell(None, "index") if leaf.value is Value.seq else
+                     Cell(next(figures), money) if leaf.value is Value.amount else Cell(item.label)
+                     for leaf in leaves]
+        return sums
+
+    for item in items:
+        walk(item, 0)
+    return numbered(rows)
+
+
+def _total(ledger: Ledger, catalog: Any, *picks: Pick) -> Decimal:
+    """The amount of the facts every one of `picks` picks."""
+    return ledger.total(lambda f: all(p.matches(f, catalog) for p in picks))
+
+
+def _of_class(ledger: Ledger, code: str) -> Ledger:
+    """The facts of one function 类 (none for a 类 without a code)."""
+    return ledger.where(lambda f: f.function[:3] == code) if code else Ledger([])
+
+
+def _sources_only(item: Item) -> frozenset | None:
+    """The sources of an income row that picks by source alone (None for any other row)."""
+    others = [name for name in Pick.model_fields if name != "source" and getattr(item, name) is not None]
+    return None if item.source is None or others else frozenset(item.source)
+
+
+def _analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
+    """This year's income by source as the analysis sums it (its rows of table 1), by the sources each row sums."""
+    return {frozenset(sources): amount for (_, sources), (_, amount) in zip(INCOME_ROWS, scope.analysis.income,
+                                                                          strict=True)}
+
+
+def numbered(rows: list[Row]) -> list[Row]:
+    """Every 序号 cell filled with 1, 2, 3 …"""
+    for i, row in enumerate(rows, start=1):
+        for cell in row.cells:
+            if cell.kind == "index":
+                cell.value = i
+    return rows
+
+
+# --- layouts: tables of two sides, their wording from the profile ------------------------------------------------
+
+def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """收支总表: this year's income by the declared rows beside spending by the year's 类; then the year's
+    totals, carry-over and grand totals."""
+    assert spec.income is not None and spec.spending is not None and spec.totals is not None
+    catalog = scope.catalog
+    current = ledger.where(lambda f: not f.carryover)
+    analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
+    known = _analysed_income(scope) if analysed else {}
+    income = [(item.label, known[key] if (key := _sources_only(item)) in known else _total(current, catalog, item))
+              for item in spec.income]
+    by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
+    pattern = spec.spending
+    spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)
+                for i, (code, name) in enumerate(catalog.classes, start=1)]
+    rows = []
+    for i in range(max(len(income), len(spending))):
+        left: tuple[str, Decimal | None] = income[i] if i < len(income) else ("", None)
+        right: tuple[str, Decimal | None] = spending[i] if i < len(spending) else ("", None)
+        rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money), Cell(right[0]),
+                         Cell(right[1], money)]))
+    if analysed:
+        figures = scope.analysis.figures
+        year_income, carried, year_spending = figures.income_total, figures.carryover, figures.spending_total
+    else:
+        year_income, carried, year_spending = current.total(), ledger.total(lambda f: f.carryover), ledger.total()
+    totals = spec.totals
+    rows += [
+        Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
+             Cell(year_spending, money)], level=0),
+        Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money), Cell(totals.carryover[1]),
+             Cell(ZERO, money)]),
+        Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money), Cell(totals.total[1]),
+             Cell(year_spending, money)], level=0),
+    ]
+    return numbered(rows)
+
+
+def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """财政拨款收支总表: income by the declared rows beside spending by the year's 类, one column per declared fund
+    column (and their 合计); the year's totals, carry-over by the income rows, grand totals."""
+    assert spec.income is not None and spec.spending is not None and spec.totals is not None
+    catalog = scope.catalog
+    funds = leaves[5:]  # after 序号, 项目, 金额 (income), 项目, 合计 (spending): one column per fund
+    current = ledger.where(lambda f: not f.carryover)
+    carried = ledger.where(lambda f: f.carryover)
+
+    def spend(label: str, picked: Ledger | None) -> list[Cell]:
+        if picked is None:
+            return [Cell(label), Cell(None, money)] + [Cell(None, money) for _ in funds]
+        parts = [_total(picked, catalog, leaf) for leaf in funds]
+        return [Cell(label), Cell(sum(parts, ZERO), money)] + [Cell(p, money) for p in parts]
+
+    def income_of(part: Ledger) -> list[tuple[str, Decimal]]:
+        return [(item.label, _total(part, catalog, item)) for item in spec.income or []]
+
+    income = income_of(current)
+    classes = catalog.classes
+    pattern = spec.spending
+    rows = []
+    for i in range(max(len(income), len(classes))):
+        left: tuple[str, Decimal | None] = income[i] if i < len(income) else ("", None)
+        if i < len(classes):
+            code, name = classes[i]
+            right = spend(fill(pattern, 序号=cn_ordinal(i + 1), 名称=name, 编码=code),
+                          _of_class(ledger, code))
+        else:
+            right = spend("", None)
+        rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money)] + right))
+    year_income, carried_total = current.total(), carried.total()
+    totals = spec.totals
+    rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money)]
+                    + spend(totals.year[1], ledger), level=0))
+    rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried_total, money)]
+                    + spend(totals.carryover[1], Ledger([]))))
+    for label, amount in income_of(carried):
+        rows.append(Row([Cell(None, "index"), Cell(label), Cell(amount, money)] + spend("", None)))
+    rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried_total, money)]
+                    + spend(totals.total[1], ledger), level=0))
+    return numbered(rows)
+
+
+LAYOUTS: dict[Layout, Callable[[Scope, TableSpec, Ledger, list[Column], CellKind], list[Row]]] = {
+    Layout.summary: summary, Layout.appropriation: appropriation}
