@@ -17,7 +17,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from budgetgen.cli import main
-from budgetgen.document import Heading
+from budgetgen.document import Heading, Table
 from budgetgen.writers.docx import render_docx
 from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf, pdf_pages
 
@@ -188,6 +188,41 @@ def test_wide_tables_on_landscape_sections_the_rest_portrait(rendered):
         assert any(landscape) and not all(landscape)
         for sect in document.sections:  # A4 every page
             assert {sect.page_width.twips, sect.page_height.twips} == {11906, 16838}
+
+
+def paragraph_orientations(document) -> list[tuple[str, bool]]:
+    """Each body paragraph (outside tables): its text and whether its section is landscape."""
+    result, pending = [], []
+    for el in body_blocks(document):
+        if el.tag == qn("w:p"):
+            pending.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+        sect = el if el.tag == qn("w:sectPr") else el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            size = sect.find(qn("w:pgSz"))
+            result += [(text, int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))) for text in pending]
+            pending = []
+    return result
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_landscape_intro_travels_with_its_table_as_in_the_pdf(rendered, name):
+    """The heading and paragraphs that introduce a wide table (六、政府采购预算情况 and its sentence) are on the
+    table's landscape pages, by the Disclosure's one rule (landscape_intro, which the PDF follows), and the
+    blocks just before them stay portrait."""
+    document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+    orientations = paragraph_orientations(document)
+    intro = sorted(disclosure.landscape_intro())
+    assert intro
+    for i in intro:
+        text = disclosure.blocks[i].text
+        assert [wide for t, wide in orientations if t == text] and all(wide for t, wide in orientations if t == text)
+    for i in (i for i in intro if i - 1 not in intro):
+        before = disclosure.blocks[i - 1]
+        if isinstance(before, Table):
+            before_text = before.notes[-1] if before.notes else before.empty_note or before.title
+        else:
+            before_text = before.text
+        assert any(t == before_text and not wide for t, wide in orientations), before_text
 
 
 def test_headings_use_heading_styles_and_toc_is_a_field(rendered):

@@ -267,7 +267,7 @@ class _Body:
         toc_at = len(self.out)
         self.contents_layout()
         blocks = self.doc.blocks
-        landscape, new_page = _plan(blocks)
+        landscape, new_page = _plan(self.doc)
         previous = False
         for i, block in enumerate(blocks):
             if landscape[i] != previous:
@@ -452,27 +452,15 @@ class _Body:
         return S_TEXT
 
 
-def _plan(blocks) -> tuple[list[bool], list[bool]]:
+def _plan(doc: Disclosure) -> tuple[list[bool], list[bool]]:
     """Per block: on a landscape page? starts a new page?
 
-    A wide table takes a landscape section, and so do the heading and up to three paragraphs that introduce
-    it (六、政府采购预算情况 …), so the heading is not left alone on a portrait page. Parts, sections and the nine
-    tables start a new page, unless they follow a heading (which already did, or is kept with them) or open a
-    new section (a section break starts the page)."""
-    n = len(blocks)
-    landscape = [False] * n
-    for i, b in enumerate(blocks):
-        if isinstance(b, Table) and b.landscape:
-            landscape[i] = True
-            j = i - 1
-            while j >= 0 and i - j <= 3 and isinstance(blocks[j], Paragraph):
-                j -= 1
-            k = j
-            while k >= 0 and isinstance(blocks[k], Heading):
-                k -= 1
-            if k < j:
-                for m in range(k + 1, i):
-                    landscape[m] = True
+    A wide table takes a landscape section, and so do the heading and the few paragraphs that introduce it
+    (Disclosure.landscape_intro, the rule the PDF follows too), so the heading is not left alone on a portrait
+    page. Parts, sections and the nine tables start a new page, unless they follow a heading (which already did,
+    or is kept with them) or open a new section (a section break starts the page)."""
+    blocks, intro = doc.blocks, doc.landscape_intro()
+    landscape = [(isinstance(b, Table) and b.landscape) or i in intro for i, b in enumerate(blocks)]
     new_page = []
     for i, b in enumerate(blocks):
         want = (isinstance(b, Heading) and b.level <= 2) or (isinstance(b, Table) and b.toc)
