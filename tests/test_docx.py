@@ -140,6 +140,30 @@ def test_zero_amounts_are_empty_and_figures_right_aligned(rendered):
     assert style.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
 
 
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_quantities_align_like_the_figures(rendered, name):
+    """数量 in the assets and procurement tables (7306, 22, 35) is a number cell of the Disclosure, so every format
+    aligns it like the figures beside it (right, 表格金额 in Word), not like text."""
+    document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+    seen = 0
+    for table, tbl in zip(disclosure.tables(), document.tables):
+        if table.kind not in ("assets", "procurement"):
+            continue
+        col = [c.key for c in table.columns].index("quantity")
+        assert table.columns[col].kind == "number"
+        skip = 1 if table.banner else 0
+        grid = table_grid(tbl._tbl)[skip + len(table.lead) + len(table.header):]
+        for r, (row, line) in enumerate(zip(table.rows, grid)):
+            if row.level == 0 and table.kind == "procurement":
+                continue  # the 合计 row has no quantity
+            assert row.cells[col].kind == "number", (table.title, r)
+            if line[col]:
+                seen += 1
+                paragraph = tbl.rows[skip + len(table.lead) + len(table.header) + r].cells[col].paragraphs[0]
+                assert document.styles.get_by_id(paragraph.style.style_id, 1).name == "表格金额", (table.title, r)
+    assert seen >= 2
+
+
 def test_empty_tables_carry_their_note_and_tables_their_notes(rendered):
     for name in SAMPLE_NAMES:
         document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
