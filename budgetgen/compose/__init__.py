@@ -186,7 +186,7 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
 
 
 def _plain(value: Decimal | None) -> str:
-    """A quantity as typed, without trailing zeros (35, 1.5): text in a "number" cell, aligned like the figures."""
+    """A quantity as typed, without trailing zeros (35, 1.5)."""
     if value is None:
         return ""
     text = f"{value.normalize():f}"
