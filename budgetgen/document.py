@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-# amount: money, empty when zero; number: money always shown (0.00); label: a header-like caption cell
+# amount: money, empty when zero; number: a figure always shown, money as 0.00 (a Decimal), a quantity as typed
+# (its text: 7306, 1.5); label: a header-like caption cell
 CellKind = Literal["index", "code", "text", "amount", "number", "percent", "label"]
 # Which cells of a body row print bold: none, every cell (合计), or only its text cells (a 类's name)
 Emphasis = Literal["", "row", "text"]

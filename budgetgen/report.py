@@ -52,9 +52,13 @@ def report_data(outcomes: list[Outcome]) -> dict:
         } for o in outcomes],
         "headlines": [{"code": code, "question": question, "departments": by_code.get(code, [])}
                       for code, question in HEADLINES],
+        # counts over every department; figures over those that passed, whose own counts are given too, so that
+        # the report's 合计 rows each say whom they add up (a failed department's figures are not trusted)
         "totals": {"departments": len(outcomes), "failed": sum(o.failed for o in outcomes),
                    "errors": sum(len(o.errors) for o in outcomes), "warnings": sum(len(o.warnings) for o in outcomes),
-                   "passed_with_figures": len(passed), "figures": sums},
+                   "passed_with_figures": len(passed), "figures": sums,
+                   "passed_errors": sum(len(o.errors) for o in passed),
+                   "passed_warnings": sum(len(o.warnings) for o in passed)},
     }
 
 

@@ -113,9 +113,40 @@ def test_check_report_names_duplicate_codes_and_carries_totals(tmp_path):
     status = {Path(d["path"]).name: d["status"] for d in data["departments"]}
     assert status == {"a": "失败", "b": "失败", "c": "通过"}
     assert any(f["code"] == "duplicate-department" for d in data["departments"] for f in d["findings"])
-    # totals over the departments that passed: 巨鹿 alone (1841.44, written independently from the seed)
-    assert data["totals"]["figures"]["total"] == "1841.44" and data["totals"]["passed_with_figures"] == 1
-    assert "合计（通过检查的 1 个部门）" in (tmp_path / "r" / "check-report.html").read_text(encoding="utf-8")
+    # figures over the departments that passed: 巨鹿 alone (1841.44, written independently from the seed)
+    totals = data["totals"]
+    assert totals["figures"]["total"] == "1841.44" and totals["passed_with_figures"] == 1
+    # each 合计 row says whom it adds up, and adds up just those: the counts of all three, then of 巨鹿 with its figures
+    passed = [d for d in data["departments"] if d["status"] == "通过"]
+    assert (totals["errors"], totals["warnings"]) == (sum(d["errors"] for d in data["departments"]),
+                                                     sum(d["warnings"] for d in data["departments"]))
+    assert (totals["passed_errors"], totals["passed_warnings"]) == (0, passed[0]["warnings"])
+    assert totals["errors"] > 0 and totals["warnings"] > totals["passed_warnings"]
+    rows = total_rows((tmp_path / "r" / "check-report.html").read_text(encoding="utf-8"))
+    assert rows == [["", "合计（全部 3 个部门）", "未通过 2 个", str(totals["errors"]), str(totals["warnings"]),
+                     "", "", "", "", "", "金额只合计通过检查的部门"],
+                    ["", "其中：通过检查的 1 个部门", "", "0", str(totals["passed_warnings"]),
+                     *(totals["figures"][k] for k in ("total", "basic", "project", "sangong", "running")), ""]]
+
+
+def total_rows(html: str) -> list[list[str]]:
+    """The 合计 rows of the check report's 各部门概况 table, as the texts of their cells."""
+    rows = re.findall(r'<tr class="(?:total|subtotal)">(.*?)</tr>', html, re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows]
+
+
+def test_check_report_total_when_every_department_passes(tmp_path):
+    """All passed: one 合计 row, over every department, counts and figures alike, labelled so."""
+    county = tmp_path / "county"
+    shutil.copytree(SAMPLES / "julu-2023", county / "c")
+    assert main(["check", str(county), "--out", str(tmp_path / "r"), "--format", "json,html"]) == 0
+    data = json.loads((tmp_path / "r" / "check-report.json").read_text(encoding="utf-8"))
+    totals, (dept,) = data["totals"], data["departments"]
+    rows = total_rows((tmp_path / "r" / "check-report.html").read_text(encoding="utf-8"))
+    assert rows == [["", "合计（1 个部门，均通过检查）", "", "0", str(dept["warnings"]),
+                     *(dept["figures"][k] for k in ("total", "basic", "project", "sangong", "running")), ""]]
+    assert totals["warnings"] == totals["passed_warnings"] == dept["warnings"] > 0
 
 
 def test_render_refuses_duplicate_departments_as_check_does(tmp_path, capsys):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from budgetgen.cli import main
-from budgetgen.document import Heading
+from budgetgen.document import Heading, Table
 from budgetgen.writers.docx import render_docx
 from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf, pdf_pages
 
@@ -140,6 +141,30 @@ def test_zero_amounts_are_empty_and_figures_right_aligned(rendered):
     assert style.paragraph_format.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
 
 
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_quantities_align_like_the_figures(rendered, name):
+    """数量 in the assets and procurement tables (7306, 22, 35) is a number cell of the Disclosure, so every format
+    aligns it like the figures beside it (right, 表格金额 in Word), not like text."""
+    document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+    seen = 0
+    for table, tbl in zip(disclosure.tables(), document.tables):
+        if table.kind not in ("assets", "procurement"):
+            continue
+        col = [c.key for c in table.columns].index("quantity")
+        assert table.columns[col].kind == "number"
+        skip = 1 if table.banner else 0
+        grid = table_grid(tbl._tbl)[skip + len(table.lead) + len(table.header):]
+        for r, (row, line) in enumerate(zip(table.rows, grid)):
+            if row.level == 0 and table.kind == "procurement":
+                continue  # the 合计 row has no quantity
+            assert row.cells[col].kind == "number", (table.title, r)
+            if line[col]:
+                seen += 1
+                paragraph = tbl.rows[skip + len(table.lead) + len(table.header) + r].cells[col].paragraphs[0]
+                assert document.styles.get_by_id(paragraph.style.style_id, 1).name == "表格金额", (table.title, r)
+    assert seen >= 2
+
+
 def test_empty_tables_carry_their_note_and_tables_their_notes(rendered):
     for name in SAMPLE_NAMES:
         document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
@@ -190,6 +215,41 @@ def test_wide_tables_on_landscape_sections_the_rest_portrait(rendered):
             assert {sect.page_width.twips, sect.page_height.twips} == {11906, 16838}
 
 
+def paragraph_orientations(document) -> list[tuple[str, bool]]:
+    """Each body paragraph (outside tables): its text and whether its section is landscape."""
+    result, pending = [], []
+    for el in body_blocks(document):
+        if el.tag == qn("w:p"):
+            pending.append("".join(t.text or "" for t in el.iter(qn("w:t"))))
+        sect = el if el.tag == qn("w:sectPr") else el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if sect is not None:
+            size = sect.find(qn("w:pgSz"))
+            result += [(text, int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))) for text in pending]
+            pending = []
+    return result
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_landscape_intro_travels_with_its_table_as_in_the_pdf(rendered, name):
+    """The heading and paragraphs that introduce a wide table (六、政府采购预算情况 and its sentence) are on the
+    table's landscape pages, by the Disclosure's one rule (landscape_intro, which the PDF follows), and the
+    blocks just before them stay portrait."""
+    document, disclosure = rendered[name]["docx"], rendered[name]["doc"]
+    orientations = paragraph_orientations(document)
+    intro = sorted(disclosure.landscape_intro())
+    assert intro
+    for i in intro:
+        text = disclosure.blocks[i].text
+        assert [wide for t, wide in orientations if t == text] and all(wide for t, wide in orientations if t == text)
+    for i in (i for i in intro if i - 1 not in intro):
+        before = disclosure.blocks[i - 1]
+        if isinstance(before, Table):
+            before_text = before.notes[-1] if before.notes else before.empty_note or before.title
+        else:
+            before_text = before.text
+        assert any(t == before_text and not wide for t, wide in orientations), before_text
+
+
 def test_headings_use_heading_styles_and_toc_is_a_field(rendered):
     document, disclosure = rendered["julu-2023"]["docx"], rendered["julu-2023"]["doc"]
     by_style = [(p.style.name, p.text) for p in document.paragraphs]
@@ -209,8 +269,17 @@ def test_headings_use_heading_styles_and_toc_is_a_field(rendered):
     assert set(links) <= bookmarks
     pagerefs = [i.split()[1] for i in instructions if i.strip().startswith("PAGEREF")]
     assert pagerefs == links
-    toc_lines = [p.text.split("\t") for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    toc_paragraphs = [p for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name.lower())]
+    toc_lines = [p.text.split("\t") for p in toc_paragraphs]
     assert [text for text, _ in toc_lines] == [e.text for e in entries]
+    # set in by depth, as in the PDF: a unit's notes (一、单位职责…) one below the unit's heading, in toc 4, which
+    # sits further in than toc 3; the notes' own heading keeps the weight of its level
+    assert [p.style.name.lower() for p in toc_paragraphs] == [f"toc {min(e.depth, 4)}" for e in entries]
+    assert {e.depth for e in entries} == {1, 2, 3, 4}
+    indents = [document.styles[f"toc {n}"].paragraph_format.left_indent or 0 for n in range(1, 5)]
+    assert indents == sorted(indents) and len(set(indents)) == 4
+    bold = [p._p.find(f".//{qn('w:b')}") is not None for p in toc_paragraphs]
+    assert bold == [e.level == 2 and e.depth > 2 for e in entries]
     # each entry's cached page number is filled in (the pagination model's), in document order
     numbers = [int(number) for _, number in toc_lines]
     assert numbers == sorted(numbers) and numbers[0] > 2
@@ -218,6 +287,17 @@ def test_headings_use_heading_styles_and_toc_is_a_field(rendered):
     assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
     table_titles = [p.text for p in document.paragraphs if p.style.name == "表格标题"]
     assert table_titles == [t.title for t in disclosure.tables() if t.toc]
+
+
+def test_line_model_counts_the_space_between_chinese_and_numbers():
+    """LibreOffice (and Word) put a fifth of an em between Chinese text and a number: 魏县's 14pt section entry, 392pt
+    of characters, takes 397.6pt as printed, so it wraps in 397.4pt, and the model says so."""
+    from budgetgen.writers.docx_pages import Metrics
+
+    m, text = Metrics(size=280, bold=True), "中国共产党魏县委员会办公室2021年部门预算信息公开情况说明"
+    assert m.text_width(text) == 7840
+    assert m.lines(text, 7948) == 2 and m.lines(text, 7956) == 1
+    assert m.lines("2021年", 10_000) == 1 and m.lines("一二三四五六七八九十2021", 2800) == 2
 
 
 def test_footer_numbers_pages_and_cover_has_none(rendered):
@@ -264,11 +344,15 @@ def test_every_paragraph_style_names_an_east_asian_font_and_chinese(rendered):
         assert resolved(document, style, "w:lang", "w:eastAsia") == "zh-CN", style.name
     assert fonts["Body Text"] == "FangSong" and fonts["表格文字"] == "SimSun" and fonts["Heading 1"] == "SimHei"
     assert document.styles["Heading 1"].font.bold
-    # no run carries direct formatting: only a character style or the East Asian hint
+    # no run carries direct formatting: only a character style or the East Asian hint; but for the bold of a 目录
+    # entry set deeper than its heading's level (a unit's notes), where LibreOffice keeps no character style
+    toc_ids = {document.styles[f"toc {n}"].style_id for n in range(1, 5)}
     for run in document.element.body.iter(qn("w:r")):
         rpr = run.find(qn("w:rPr"))
         if rpr is not None:
-            assert {etree_local(c) for c in rpr} <= {"rStyle", "rFonts"}
+            style = run.getparent().getparent().find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            in_toc = style is not None and style.get(qn("w:val")) in toc_ids
+            assert {etree_local(c) for c in rpr} <= ({"rStyle", "rFonts", "b"} if in_toc else {"rStyle", "rFonts"})
             fonts_el = rpr.find(qn("w:rFonts"))
             assert fonts_el is None or dict(fonts_el.attrib) == {qn("w:hint"): "eastAsia"}
     table = zipfile.ZipFile(rendered["julu-2023"]["path"]).read("word/fontTable.xml").decode()
@@ -388,6 +472,59 @@ def test_libreoffice_toc_page_numbers_are_the_pages_of_the_headings(rendered, lo
         footer = [line for line in pages[found].splitlines() if line.strip()][-1]
         assert re.sub(r"\s+", "", footer) == f"—{printed}—"
         at = found
+
+
+def toc_lines_in_pdf(pdf: Path, pages: int) -> list[tuple[float, float, str]]:
+    """The lines of the first `pages` pages after the cover as LibreOffice printed them: (left, right, text) in
+    points, from pdftotext's word boxes, words of a line joined without spaces; footers left out."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", str(1 + pages), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    lines: list[tuple[float, float, str]] = []
+    for page in out.split("<page ")[1:]:
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        for x0, y0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
+                                           r"(.*?)</word>", page):
+            rows.setdefault(round(float(y0)), []).append((float(x0), float(x1), html.unescape(word)))
+        for y in sorted(rows):
+            words = sorted(rows[y])
+            text = "".join(w for _, _, w in words)
+            if not re.fullmatch(r"—\d+—", text):
+                lines.append((words[0][0], words[-1][1], text))
+    return lines
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_libreoffice_toc_nests_by_depth_and_numbers_end_each_entry(rendered, lo_pdf, name):
+    """The 目录 as LibreOffice prints it: each entry set in by its depth (a unit's notes one step below the unit's
+    heading, as in the PDF), every entry of a depth at the same place; an entry too long for a line wraps and its
+    page number ends its last line at the right margin, after the leader dots and the end of its text, never on a
+    line of its own."""
+    entries = rendered[name]["doc"].toc()
+    lines = toc_lines_in_pdf(lo_pdf[0] / f"{name}.pdf", 2)
+    assert lines[0][2] == "目录"
+    at, left_of, rights, wrapped = 1, {}, set(), 0
+    for entry in entries:
+        title = re.sub(r"\s+", "", entry.text)
+        start, text = at, ""
+        while not re.search(r"\.{4,}\d+$", lines[at][2]):
+            text += lines[at][2]
+            at += 1
+        last = re.fullmatch(r"(.*?)\.{4,}(\d+)", lines[at][2])
+        assert last and last.group(1), f"{title}: its page number is on a line of its own"
+        assert text + last.group(1) == title
+        wrapped += at > start
+        assert all(abs(lines[k][0] - lines[start][0]) < 1 for k in range(start, at + 1)), title
+        left_of.setdefault(entry.depth, set()).add(round(lines[start][0]))
+        rights.add(round(lines[at][1]))
+        at += 1
+    assert all(len(xs) == 1 for xs in left_of.values()), left_of  # one indent per depth
+    indents = [left_of[d].pop() for d in sorted(left_of)]
+    assert indents == sorted(indents) and len(set(indents)) == len(indents) == 4
+    assert len(rights) == 1  # every page number ends at the right margin
+    assert wrapped == (name == "wei-2021")  # …本级2021年单位预算信息公开情况说明 wraps in 魏县's
 
 
 @pytest.mark.libreoffice

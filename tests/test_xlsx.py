@@ -427,6 +427,13 @@ def test_assets_banner_is_not_clipped(rendered):
     assert [c.value for c in ws[4]] == ["资产总额", None, 634.22] and ws["A4"].font.b
 
 
+def test_quantities_align_like_the_figures(rendered):
+    """数量 (7306 平方米, 22 台) sits at the right of its cell like the value beside it, not at the left like text."""
+    ws = rendered["julu-2023"]["wb"]["部门-固定资产占用情况表"]
+    assert (ws["B5"].value, ws["B7"].value) == ("7306", "22")
+    assert {ws[c].alignment.horizontal for c in ("B5", "B7", "C5", "C7")} == {"right"}
+
+
 def test_borders_and_wrap(rendered):
     """Every cell of the table is boxed: a plain cell on all sides, a merged block on its outer edges."""
     ws = rendered["julu-2023"]["wb"]["部门-03支出总表"]

@@ -195,7 +195,7 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
             project_budget = scope.analysis.total_of(project).total if project else None
             rows.append(Row([Cell(line.project), Cell(project_budget, "amount"), Cell(line.item),
                              Cell(line.catalog_no), Cell(line.measure),
-                             Cell(_plain(line.quantity), "text"), Cell(line.unit_price, "amount"),
+                             Cell(_plain(line.quantity), "number"), Cell(line.unit_price, "amount"),
                              Cell(line.amount, "amount")]
                             + [Cell(line.amount if f == fund else ZERO, "amount") for f in PROCUREMENT_FUNDS]
                             + [Cell(line.sme_reserved, "amount")]))
@@ -231,9 +231,9 @@ def assets_table(scope: Scope) -> Table:
         ("3、单价在20万元以上的设备", total("equipment"), total("equipment_value")),
         ("4、其他固定资产", None, total("other_value")),
     ]
-    head, columns = header([H("项目", key="item", kind="text", width=3), H("数量", key="quantity", kind="text"),
+    head, columns = header([H("项目", key="item", kind="text", width=3), H("数量", key="quantity", kind="number"),
                             H("价值（金额单位：万元）", key="value")], colnums=False)
-    body = [Row([Cell(label), Cell(_plain(Decimal(q)) if q else "", "text"), Cell(v, "amount")],
+    body = [Row([Cell(label), Cell(_plain(Decimal(q)) if q else "", "number"), Cell(v, "amount")],
                 level=0 if i == 0 else 9) for i, (label, q, v) in enumerate(rows)]
     banner = Banner(scope.code, scope.name, None, unit_label=None, extra=f"截止时间：{scope.year - 1}-12-31")
     return Table(f"{scope.id}-assets", f"{scope.word}固定资产占用情况表", banner, columns, head, body,

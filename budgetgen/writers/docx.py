@@ -6,7 +6,8 @@ a jurisdiction's <templates>/docx/reference.docx), so the document is restyled i
 lives in docx_xml.py; this module decides what goes where:
 
 - cover, 目录 (a TOC field whose cached result already lists every entry with a PAGEREF field showing its page
-  number), then the blocks in order; part and section headings, and each of the nine tables, start a new page;
+  number, set in by its depth as in the PDF, a long entry wrapping short of the number, which ends its last
+  line), then the blocks in order; part and section headings, and each of the nine tables, start a new page;
 - the page numbers are predicted by docx_pages.py (exact line heights, at-least row heights, a page break wherever
   the prediction starts a page with a block), so LibreOffice and WPS, which show the cached result, print the right
   numbers; Word rebuilds the 目录 on opening (w:updateFields, after asking);
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Row, Table, expand, runs
+from ..document import Cell, Chart, Disclosure, Heading, PageBreak, Paragraph, Row, Table, TocEntry, expand, runs
 from ..fmt import cell_text
 from ..templating import PACKAGE_TEMPLATES
 from . import Options, core_properties, fixed_zip
@@ -46,8 +47,10 @@ S_CENTER, S_AMOUNT, S_HEAD, S_COLNUMS = "表格居中", "表格金额", "表头"
 S_BANNER, S_TABLE_NOTE, S_SECTION_END = "表格眉栏", "表注", "分节标记"
 S_STRONG, S_TABLE, S_FOOTER = "strong", "预算表格", "footer"
 
-# The TOC field: Heading 1–4 and the titles of listed tables (their own style, at level 4).
-TOC_FIELD = f'TOC \\o "1-4" \\h \\z \\t "{S_TABLE_TITLE},4"'
+# The TOC field: Heading 1–4 and the titles of listed tables (their own style, at level 3: one below the level-2
+# heading that lists them, where the cached result sets them too). Word, rebuilding it, sets an entry by its
+# heading's level, so a unit's notes there come one step out from the cached result's depth (the PDF's).
+TOC_FIELD = f'TOC \\o "1-4" \\h \\z \\t "{S_TABLE_TITLE},3"'
 
 # East Asian fonts named by the styles: (name, Chinese name, family, panose) for the font table.
 FONTS = [("SimSun", "宋体", "auto", "02010600030101010101"), ("FangSong", "仿宋", "modern", "02010609060101010101"),
@@ -237,13 +240,13 @@ class _Body:
                  forced=kwargs.get("page_break_before", False), keep_next=kwargs.get("keep_next") or None)
 
     def lay(self, style: str, text: str, *, out: int | None, target: str = "", lines: list[int] | None = None,
-            forced: bool = False, keep_next: bool | None = None, reserve: int = 0) -> int:
-        """A paragraph into the pagination model (`reserve`: twips its last line keeps free, a page number);
-        its item's index."""
+            forced: bool = False, keep_next: bool | None = None, reserve: int = 0, bold: bool | None = None) -> int:
+        """A paragraph into the pagination model (`reserve`: twips its lines keep free, a page number; `bold`: its
+        text is bold whatever its style says); its item's index."""
         m = self.m(style)
         if lines is None:
             width = (self.landscape_width if self.flow.landscape else self.portrait_width) - m.left - m.right
-            lines = [m.line_height] * (m.lines(text, width - reserve, width - reserve - m.first) if text else 1)
+            lines = [m.line_height] * (m.lines(text, width - reserve, width - reserve - m.first, bold) if text else 1)
         self.flow.paragraph(m, lines, out=out, target=target, forced=forced, keep_next=keep_next)
         return len(self.flow.items) - 1
 
@@ -267,7 +270,7 @@ class _Body:
         toc_at = len(self.out)
         self.contents_layout()
         blocks = self.doc.blocks
-        landscape, new_page = _plan(blocks)
+        landscape, new_page = _plan(self.doc)
         previous = False
         for i, block in enumerate(blocks):
             if landscape[i] != previous:
@@ -319,13 +322,22 @@ class _Body:
         if cover.notice:
             self.para(x.run(cover.notice), S_SUBTITLE, text=cover.notice)
 
+    def toc_style(self, entry: TocEntry) -> tuple[str, bool]:
+        """A 目录 entry's style, by its depth (how far in: a unit's notes one below the unit's heading, as in the
+        PDF), and whether it is bold though that style is not: a section heading set deeper keeps its weight."""
+        style = S_TOC[min(max(entry.depth, 1), len(S_TOC)) - 1]
+        own = S_TOC[min(max(entry.level, 1), len(S_TOC)) - 1]
+        return style, self.m(own).bold and not self.m(style).bold
+
     def contents_layout(self) -> None:
         """The 目录's paragraphs into the pagination model, before the body they list (their numbers come later and
-        change no line: each entry keeps room for a three-digit page number)."""
+        change no line). An entry's text wraps at its style's right indent, and its page number goes past that
+        indent, to the right tab stop on its last line; a style without that indent keeps TOC_NUMBER free."""
         self.toc_items.append(self.lay(S_TOC_HEADING, self.doc.toc_title, out=None, forced=True))
         for entry in self.doc.toc():
-            style = S_TOC[min(entry.level, 4) - 1]
-            self.toc_items.append(self.lay(style, entry.text, out=None, reserve=TOC_NUMBER))
+            style, strong = self.toc_style(entry)
+            reserve = max(TOC_NUMBER - self.m(style).right, 0)
+            self.toc_items.append(self.lay(style, entry.text, out=None, reserve=reserve, bold=strong or None))
 
     def contents(self, page_of: dict[str, int], starts: set[int]) -> list[str]:
         """目录: a TOC field over the headings and listed tables; its cached result is the list itself, each entry
@@ -338,12 +350,13 @@ class _Body:
         for i, entry in enumerate(entries):
             anchor = x.bookmark_name(entry.target)
             page = page_of.get(entry.target)
-            link = x.hyperlink(anchor, x.run(entry.text) + x.tab_run()
+            style, strong = self.toc_style(entry)
+            link = x.hyperlink(anchor, x.run(entry.text, bold=strong) + x.tab_run()
                                + x.field(f"PAGEREF {anchor} \\h", x.run(str(page) if page else "")))
             content = (x.field_begin(TOC_FIELD) if i == 0 else "") + link
             if i == len(entries) - 1:
                 content += x.field_end()
-            out.append(x.paragraph(content, self.s(S_TOC[min(entry.level, 4) - 1]),
+            out.append(x.paragraph(content, self.s(style),
                                    page_break_before=self.toc_items[i + 1] in starts))
         return out
 
@@ -452,27 +465,15 @@ class _Body:
         return S_TEXT
 
 
-def _plan(blocks) -> tuple[list[bool], list[bool]]:
+def _plan(doc: Disclosure) -> tuple[list[bool], list[bool]]:
     """Per block: on a landscape page? starts a new page?
 
-    A wide table takes a landscape section, and so do the heading and up to three paragraphs that introduce
-    it (六、政府采购预算情况 …), so the heading is not left alone on a portrait page. Parts, sections and the nine
-    tables start a new page, unless they follow a heading (which already did, or is kept with them) or open a
-    new section (a section break starts the page)."""
-    n = len(blocks)
-    landscape = [False] * n
-    for i, b in enumerate(blocks):
-        if isinstance(b, Table) and b.landscape:
-            landscape[i] = True
-            j = i - 1
-            while j >= 0 and i - j <= 3 and isinstance(blocks[j], Paragraph):
-                j -= 1
-            k = j
-            while k >= 0 and isinstance(blocks[k], Heading):
-                k -= 1
-            if k < j:
-                for m in range(k + 1, i):
-                    landscape[m] = True
+    A wide table takes a landscape section, and so do the heading and the few paragraphs that introduce it
+    (Disclosure.landscape_intro, the rule the PDF follows too), so the heading is not left alone on a portrait
+    page. Parts, sections and the nine tables start a new page, unless they follow a heading (which already did,
+    or is kept with them) or open a new section (a section break starts the page)."""
+    blocks, intro = doc.blocks, doc.landscape_intro()
+    landscape = [(isinstance(b, Table) and b.landscape) or i in intro for i, b in enumerate(blocks)]
     new_page = []
     for i, b in enumerate(blocks):
         want = (isinstance(b, Heading) and b.level <= 2) or (isinstance(b, Table) and b.toc)
@@ -503,8 +504,10 @@ def text_width(text: str) -> int:
 # The pagination model's allowances (twips): a table cell's top and bottom margins (预算表格: 10 each), its left and
 # right ones (57 each); a row's border, which LibreOffice adds to the row's height; what a cell's text is kept short
 # of its width when counting its lines (a row may come out taller than it must, never shorter than its at-least
-# height); a 目录 entry's room for its page number; the line of a chart's picture beyond the picture.
-CELL_MARGINS, CELL_SIDE, ROW_BORDER, WRAP_SAFETY, TOC_NUMBER, FIGURE_LINE_EXTRA = 20, 57, 10, 40, 700, 60
+# height); a 目录 entry's room for its page number, three digits of 15pt (our 目录 styles keep it as their right
+# indent, the number going past it to the right tab stop; where a style has less, the text is kept short of it);
+# the line of a chart's picture beyond the picture.
+CELL_MARGINS, CELL_SIDE, ROW_BORDER, WRAP_SAFETY, TOC_NUMBER, FIGURE_LINE_EXTRA = 20, 57, 10, 40, 567, 60
 
 LINE, ROW_EXTRA, TITLE_HEIGHT = 290, 70, 800  # twips: a 10pt line (CJK fonts run ~1.45 em), cell spacing, a title
 

@@ -43,8 +43,9 @@ def esc(text: str) -> str:
     return xml_safe(text, TARGET).translate(_ESCAPES)
 
 
-def run(text: str, char_style: str | None = None) -> str:
-    """A run of text in an optional character style; line breaks in the text become w:br."""
+def run(text: str, char_style: str | None = None, *, bold: bool = False) -> str:
+    """A run of text in an optional character style; line breaks in the text become w:br. `bold` only where a
+    character style cannot do (a 目录 entry: LibreOffice gives a link's text its own character style)."""
     if not text:
         return ""
     props = []
@@ -52,6 +53,8 @@ def run(text: str, char_style: str | None = None) -> str:
         props.append(f'<w:rStyle w:val="{char_style}"/>')
     if _AMBIGUOUS.search(text):
         props.append('<w:rFonts w:hint="eastAsia"/>')
+    if bold:
+        props.append("<w:b/>")
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
     parts = text.split("\n")
     body = "<w:br/>".join(f'<w:t xml:space="preserve">{esc(p)}</w:t>' if p else "" for p in parts)
