@@ -159,6 +159,8 @@ def _income_row(item: Item, known: dict[frozenset | None, Decimal], current: Led
     """An income row of table 1: the analysis' sums of its sources when it picks by sources alone and the analysis
     has each of them (a row of several sources, such as 单位资金, adds the analysis' rows); else the facts it picks."""
     key = _sources_only(item)
+    if key in known:
+        return known[key]  # the analysis' own object (computed once)
     if key and all(frozenset([source]) in known for source in key):
         return sum((known[frozenset([source])] for source in key), ZERO)
     return _total(current, catalog, item)
