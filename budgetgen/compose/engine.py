@@ -155,6 +155,17 @@ def _analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
                                                                           strict=True)}
 
 
+def _income_row(item: Item, known: dict[frozenset | None, Decimal], current: Ledger, catalog: Any) -> Decimal:
+    """An income row of table 1: the analysis' sums of its sources when it picks by sources alone and the analysis
+    has each of them (a row of several sources, such as 单位资金, adds the analysis' rows); else the facts it picks."""
+    key = _sources_only(item)
+    if key in known:
+        return known[key]  # the analysis' own object (computed once)
+    if key and all(frozenset([source]) in known for source in key):
+        return sum((known[frozenset([source])] for source in key), ZERO)
+    return _total(current, catalog, item)
+
+
 def numbered(rows: list[Row]) -> list[Row]:
     """Every 序号 cell filled with 1, 2, 3 …"""
     for i, row in enumerate(rows, start=1):
@@ -174,8 +185,7 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     current = ledger.where(lambda f: not f.carryover)
     analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
     known = _analysed_income(scope) if analysed else {}
-    income = [(item.label, known[key] if (key := _sources_only(item)) in known else _total(current, catalog, item))
-              for item in spec.income]
+    income = [(item.label, _income_row(item, known, current, catalog)) for item in spec.income]
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)

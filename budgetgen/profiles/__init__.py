@@ -461,7 +461,8 @@ def default() -> Loaded:
 
 def copy(name: str, target: Path) -> list[Path]:
     """A built-in profile copied to `target` (which must not exist or be empty) for a bureau to edit: its
-    profile.yaml, and in notes/ its wording templates (its own, else budgetgen's), which then override budgetgen's."""
+    profile.yaml, and in notes/ every wording template (budgetgen's, with the profile's own files over them), which
+    then override budgetgen's."""
     import shutil
 
     from ..errors import UsageError
@@ -470,10 +471,12 @@ def copy(name: str, target: Path) -> list[Path]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} 已存在且不是空目录；请换一个新目录名")
     source = BUILTIN / name
-    notes = source / "notes" if (source / "notes").is_dir() else PACKAGE_TEMPLATES / "notes"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source / DATA_FILE, target / DATA_FILE)
-    shutil.copytree(notes, target / "notes", ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    for notes in (PACKAGE_TEMPLATES / "notes", source / "notes"):
+        if notes.is_dir():
+            shutil.copytree(notes, target / "notes", ignore=shutil.ignore_patterns("__pycache__", ".*"),
+                            dirs_exist_ok=True)
     return sorted(p for p in target.rglob("*") if p.is_file())
 
 
