@@ -159,6 +159,7 @@ class LeafLine:
     source: str  # 一般公共预算 … 其他收入
     carryover: bool  # 上年结转
     amount: Decimal  # 万元, exact
+    sub_source: str = ""  # 收入细分来源 (专项收入 …) where the department gives one
 
 
 @dataclass

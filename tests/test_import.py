@@ -264,3 +264,35 @@ def test_a_reserve_line_imports_as_its_own_spending_use(tmp_path):
     unit = load(folder).units[0]
     assert [(line.kind, line.amount) for line in unit.basic] == [(Kind.basic, Decimal("120")),
                                                                  (Kind.reserve, Decimal("5"))]
+
+
+def test_income_sub_sources_import_and_come_back_through_lines(tmp_path):
+    """收入细分来源 (issue 13's optional fact): read from its column, written as sub_source, exported by
+    --format lines and read back; one that does not belong to the line's source is named by cell."""
+    sheet = tmp_path / "明细.csv"
+    head = "单位：元\n单位编码,单位名称,支出类型,功能分类科目编码,经济分类科目编码,资金性质,收入细分来源,金额\n"
+    sheet.write_text(head + "301001,某某厅本级,基本支出,2050201,30101,一般公共预算,专项收入,200000\n"
+                     "301001,某某厅本级,基本支出,2050201,30201,财政专户管理资金,专户管理教育收费,50000\n",
+                     encoding="utf-8")
+    first = tmp_path / "甲"
+    run(Request([sheet], first, year=2019, code="301", name="某某厅"))
+    from budgetgen.pipeline import load
+
+    def subs(folder: Path) -> list:
+        return [(line.source.value, line.sub_source, line.amount) for line in load(folder).units[0].basic]
+
+    expected = [("一般公共预算", "专项收入", Decimal("20")), ("财政专户管理资金", "专户管理教育收费", Decimal("5"))]
+    assert subs(first) == expected
+    doc, _ = prepare(first)
+    book = tmp_path / "明细.xlsx"
+    book.write_bytes(writers.render("lines", doc))  # type: ignore[arg-type]
+    second = tmp_path / "乙"
+    run(Request([book], second))
+    assert subs(second) == expected
+
+    sheet.write_text(head + "301001,某某厅本级,基本支出,2050201,30101,一般公共预算,专户管理教育收费,200000\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        run(Request([sheet], tmp_path / "丙", year=2019, code="301", name="某某厅"))
+    bad = [f for f in raised.value.findings if f.code == "import-unknown-sub-source"]
+    assert bad and bad[0].path == "明细!G3" and "专项收入" in bad[0].fix

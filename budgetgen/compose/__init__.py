@@ -109,7 +109,7 @@ def leaf_lines(budget: Budget, analysis: BudgetAnalysis) -> list[LeafLine]:
         out.append(LeafLine(fact.unit, units[fact.unit], fact.kind, (project.code or "") if project else "",
                             project.name if project else "", fact.function, catalog.function.get(fact.function, ""),
                             fact.economic or "", catalog.economic.get(fact.economic or "", ""), fact.source.value,
-                            fact.carryover, fact.amount))
+                            fact.carryover, fact.amount, fact.sub_source or ""))
     return out
 
 

@@ -61,7 +61,7 @@ def repeated_lines(records: Records, findings: list[Finding]) -> None:
     first: dict[tuple, LineRecord] = {}
     for line in records.lines:
         key = (line.unit_code, line.unit_name, line.kind, line.project_code, line.project_name, line.function.code,
-               line.economic.code if line.economic else "", line.source, line.carryover, line.amount)
+               line.economic.code if line.economic else "", line.source, line.sub_source, line.carryover, line.amount)
         earlier = first.setdefault(key, line)
         if earlier is not line and earlier.at.sheet.file != line.at.sheet.file:
             _error(findings, line.at, f"这笔明细与 {earlier.at.sheet.file} 的 {earlier.at.text} 完全相同，两笔都会计入",
@@ -216,6 +216,8 @@ def _line_fields(line: LineRecord, per: Decimal, function: bool = True, economic
     parts.append(f"amount: {amount_text(line.amount, per)}")
     if line.source is not Source.general:
         parts.append(f"source: {line.source.value}")
+    if line.sub_source:
+        parts.append(f"sub_source: {line.sub_source}")
     if line.carryover:
         parts.append("carryover: true")
     return parts
@@ -234,7 +236,8 @@ def basic_lines(unit: UnitOut, per: Decimal) -> list[str]:
 
 
 def project_figures(p: ProjectOut, per: Decimal, several_units: bool) -> list[str]:
-    """The keys import owns in a project: code, unit, function, economic, amount (or amounts), source, carryover."""
+    """The keys import owns in a project: code, unit, function, economic, amount (or amounts), source, sub_source,
+    carryover."""
     out = []
     if p.code:
         out.append(f"code: {json.dumps(p.code, ensure_ascii=False)}")

@@ -206,7 +206,7 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
                 continue
             matched.add(index)
             item = existing.projects[index][3]
-            drop = {"unit", "function", "economic", "amount", "amounts", "source", "carryover"}
+            drop = {"unit", "function", "economic", "amount", "amounts", "source", "sub_source", "carryover"}
             if p.code:
                 drop.add("code")
             for key, given in (("goals", p.goals), ("purpose", p.purpose), ("indicators", p.indicators)):

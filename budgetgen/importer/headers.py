@@ -40,6 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "economic_class": (),  # 类/款 under an 经济分类 heading (see sub_field)
     "economic_kuan": (),
     "source": ("资金性质", "资金来源", "资金类型", "经费来源"),
+    "sub_source": ("收入细分来源", "细分来源", "资金来源明细", "收入来源明细"),
     "carryover": ("上年结转", "是否上年结转", "结转资金"),
     "amount": ("金额", "预算数", "预算金额", "本年预算数", "预算额", "金额合计", "预算数合计"),
     # performance targets

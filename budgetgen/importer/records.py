@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import Finding, Severity
-from ..model.budget import Kind, Source
+from ..model.budget import SUB_SOURCES, Kind, Source
 from .headers import HEADER_SEARCH_ROWS, SUMMARY_HEADERS, UNITS, Mapping, field_of, normalise, unit_in_header, unit_line
 from .sheets import Sheet, ref
 
@@ -51,6 +51,7 @@ class LineRecord:
     carryover: bool
     amount: Decimal  # 元
     at: Place  # the amount's cell
+    sub_source: str = ""  # 收入细分来源 (专项收入 …), one of model.budget.SUB_SOURCES[source]
 
 
 @dataclass
@@ -407,6 +408,14 @@ class Reader:
                            "import-unknown-source")
                 continue
             carry = carry or get("carryover").lower() in YES
+            sub_source = unicodedata.normalize("NFKC", get("sub_source")).replace("(", "（").replace(")", "）")
+            allowed = SUB_SOURCES.get(source, ())
+            if sub_source and sub_source not in allowed:
+                self.error(Place(sheet, r, columns["sub_source"]),
+                           f"收入细分来源“{get('sub_source')}”不属于资金性质“{source.value}”",
+                           f"写为 {'、'.join(allowed)} 之一" if allowed else "这种资金性质不分细分来源，留空",
+                           "import-unknown-sub-source")
+                continue
             kind_text = get("kind")
             kind = kind_of(kind_text) if kind_text else None
             if kind_text and kind is None:
@@ -428,7 +437,7 @@ class Reader:
             economic = self._economic(sheet, columns, r)
             leaves.append(LineRecord(unit_code, unit_name, get("nature"), kind, project_code,
                                      project_name if kind == PROJECT else "", function, economic, source, carry, yuan,
-                                     at))
+                                     at, sub_source))
         for code, at in parents:  # a 类 or 款 row above its 项 rows is a subtotal; alone, it is money without a 项
             if not any(leaf.function.code.startswith(code.code) for leaf in leaves) and amount_of(
                     self._cell(sheet, at.row, at.col))[0]:

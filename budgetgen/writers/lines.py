@@ -2,7 +2,8 @@
 
 Not a publication format (render writes it only when asked: --format lines): a bureau exchanges a department's
 figures with it, or keeps them beside the budget system's own exports. One row per leaf amount, in input order:
-unit, spending kind, project, function and economic codes with their names, source, 上年结转, amount in 元
+unit, spending kind, project, function and economic codes with their names, source and sub-source, 上年结转,
+amount in 元
 (exact: a 万元 figure has at most two decimals, so in 元 it has none to lose). Above the header, the lines
 import reads for the department: 部门编码：…, 部门名称：…, 预算年度：…, 单位：元.
 
@@ -25,7 +26,7 @@ TARGET = "预算明细工作簿"
 COLUMNS: list[tuple[str, float]] = [
     ("单位编码", 10), ("单位名称", 24), ("支出类型", 10), ("项目编码", 16), ("项目名称", 30),
     ("功能分类科目编码", 12), ("功能分类科目名称", 22), ("经济分类科目编码", 12), ("经济分类科目名称", 18),
-    ("资金性质", 14), ("上年结转", 8), ("金额", 16),
+    ("资金性质", 14), ("收入细分来源", 16), ("上年结转", 8), ("金额", 16),
 ]
 HEADER_ROW = 4
 AMOUNT_FORMAT = "#,##0.00"
@@ -35,7 +36,7 @@ YUAN_PER_WAN = Decimal(10000)
 def row_of(line: LeafLine) -> list:
     """A line as the sheet's cells (the amount in 元)."""
     return [line.unit_code, line.unit_name, line.kind, line.project_code, line.project_name, line.function,
-            line.function_name, line.economic, line.economic_name, line.source, "是" if line.carryover else "",
+            line.function_name, line.economic, line.economic_name, line.source, line.sub_source, "是" if line.carryover else "",
             line.amount * YUAN_PER_WAN]
 
 
