@@ -35,7 +35,7 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
         ledger = ledger.where(lambda f: where.matches(f, scope.catalog))
     leaves = spec.leaves()
     if spec.layout is not None:
-        rows = LAYOUTS[spec.layout](scope, spec, ledger, leaves, money)
+        rows = _layout(scope, spec, ledger, leaves, money)
     elif spec.rows is not None:
         rows = classified(scope, spec, ledger, leaves, money)
     else:
@@ -47,8 +47,9 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
     if any((profile.banner.left, profile.banner.centre, profile.banner.right)):
         banner.left, banner.centre, banner.right = (fill(p, **words) for p in
                                                     (profile.banner.left, profile.banner.centre, profile.banner.right))
+    colnums = profile.colnums if spec.colnums is None else spec.colnums
     return scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
-                       landscape=spec.landscape, unit=unit, banner=banner)
+                       landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
 
 
 def _words(scope: Scope, unit: AmountUnit) -> dict[str, str]:
@@ -109,9 +110,12 @@ def classified(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Colum
 
 
 def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
-    """A fixed list of rows (nested items): a row with items sums them, any other the facts it picks."""
+    """A fixed list of rows (nested items): a row with items sums them, any other the facts it picks (a column
+    or row written `running: true` only the analysis' 机关运行经费)."""
     catalog = scope.catalog
     amounts = [leaf for _, leaf in _amount_leaves(leaves)]
+    if any(leaf.running is not None for leaf in amounts) or _any_running(items):
+        ledger = _running_split(scope, ledger)
     rows: list[Row] = []
 
     def walk(item: Item, depth: int) -> list[Decimal]:
@@ -135,7 +139,46 @@ def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column],
 
 def _total(ledger: Ledger, catalog: Any, *picks: Pick) -> Decimal:
     """The amount of the facts every one of `picks` picks."""
+    if isinstance(ledger, _RunningLedger):
+        wanted = {p.running for p in picks if p.running is not None}
+        if len(wanted) > 1:
+            return ZERO
+        part: Ledger = ledger if not wanted else ledger.running if wanted.pop() else ledger.other
+        return part.total(lambda f: all(p.matches(f, catalog) for p in picks))
     return ledger.total(lambda f: all(p.matches(f, catalog) for p in picks))
+
+
+# --- 机关运行经费 as a column: the analysis' facts (analysis.sums.running_ledger), not a condition on a fact ----------
+
+class _RunningLedger(Ledger):
+    """A table's ledger split into the facts of the analysis' 机关运行经费 and the others."""
+
+    running: Ledger
+    other: Ledger
+
+
+def _running_split(scope: Scope, ledger: Ledger) -> _RunningLedger:
+    ids = {id(f) for f in scope.analysis.running.facts}
+    split = _RunningLedger(ledger.facts)
+    split.running = ledger.where(lambda f: id(f) in ids)
+    split.other = ledger.where(lambda f: id(f) not in ids)
+    return split
+
+
+def _any_running(items: list[Item]) -> bool:
+    return any(item.running is not None or _any_running(item.items) for item in items)
+
+
+# --- layouts without a 序号 column: laid out with one, which is then left out -------------------------------------
+
+def _layout(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    assert spec.layout is not None
+    if leaves and leaves[0].value is Value.seq:
+        return LAYOUTS[spec.layout](scope, spec, ledger, leaves, money)
+    rows = LAYOUTS[spec.layout](scope, spec, ledger, [Column(label="序号", value=Value.seq)] + leaves, money)
+    for row in rows:
+        row.cells = row.cells[1:]
+    return rows
 
 
 def _of_class(ledger: Ledger, code: str) -> Ledger:
@@ -192,14 +235,14 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     else:
         year_income, carried, year_spending = current.total(), ledger.total(lambda f: f.carryover), ledger.total()
     totals = spec.totals
-    rows += [
-        Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
-             Cell(year_spending, money)], level=0),
-        Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money), Cell(totals.carryover[1]),
-             Cell(ZERO, money)]),
-        Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money), Cell(totals.total[1]),
-             Cell(year_spending, money)], level=0),
-    ]
+    if totals.year is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
+                         Cell(year_spending, money)], level=0))
+    if totals.carryover is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money),
+                         Cell(totals.carryover[1]), Cell(ZERO, money)]))
+    rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money),
+                     Cell(totals.total[1]), Cell(year_spending, money)], level=0))
     return numbered(rows)
 
 
@@ -236,12 +279,14 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money)] + right))
     year_income, carried_total = current.total(), carried.total()
     totals = spec.totals
-    rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money)]
-                    + spend(totals.year[1], ledger), level=0))
-    rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried_total, money)]
-                    + spend(totals.carryover[1], Ledger([]))))
-    for label, amount in income_of(carried):
-        rows.append(Row([Cell(None, "index"), Cell(label), Cell(amount, money)] + spend("", None)))
+    if totals.year is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money)]
+                        + spend(totals.year[1], ledger), level=0))
+    if totals.carryover is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried_total, money)]
+                        + spend(totals.carryover[1], Ledger([]))))
+        for label, amount in income_of(carried):
+            rows.append(Row([Cell(None, "index"), Cell(label), Cell(amount, money)] + spend("", None)))
     rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried_total, money)]
                     + spend(totals.total[1], ledger), level=0))
     return numbered(rows)

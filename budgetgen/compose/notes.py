@@ -116,13 +116,14 @@ class ScopeText:
 
 
 def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id_prefix: str,
-                 inserts: dict[str, Callable[[], list[Block]]]) -> list[Block]:
-    """Render notes.j2 and turn its lines into blocks; §table/§performance lines pull in computed blocks.
+                 inserts: dict[str, Callable[[], list[Block]]], template: str = "notes.j2") -> list[Block]:
+    """Render notes.j2 (or a profile's notes part, `template`) and turn its lines into blocks; §table/§performance
+    lines pull in computed blocks.
 
     Lines end at \\n only (what Jinja2 makes of a template's own line breaks): any other line-break character
     a department's text holds stays inside its paragraph. A line is structure only if it starts with a bare §,
     which only a template's literal text can give (_guard)."""
-    text = render(env, "notes.j2", s=scope, f=figures)
+    text = render(env, template, s=scope, f=figures)
     blocks: list[Block] = []
     sections = 0
     for raw in text.split("\n"):
