@@ -14,9 +14,9 @@ from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
-from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Unit
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Unit
 from .grid import H, header
-from .notes import ScopeText, environment, render_notes
+from .notes import AppropriationItem, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -154,6 +154,10 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         structure=dept.structure if is_dept else "", performance=dept.performance,
         reasons=reasons_of(budget, units),
         other_matters=dept.other_matters,
+        sources={source.value: amount for source, amount in analysis.income_by_source.items()},
+        items=appropriation_items(budget, scope),
+        natures={n.value: sum(1 for u in units if u.nature is n) for n in Nature},
+        procurement=analysis.procurement, assets=analysis.assets,
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope),
@@ -168,6 +172,21 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         if isinstance(block, Table) and not block.scope:
             block.scope = "部门" if is_dept else scope.code
     return blocks
+
+
+def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]:
+    """The scope's appropriated spending by function 项, in code order (上海区级's 预算编制说明 lists them)."""
+    catalog = scope.catalog
+    facts = [f for f in scope.ledger.facts if f.appropriation and f.amount]
+    out = []
+    for code in sorted({f.function for f in facts}):
+        mine = [f for f in facts if f.function == code]
+        projects = list(dict.fromkeys("涉密项目" if budget.projects[f.project].classified else
+                                      budget.projects[f.project].name for f in mine if f.project is not None))
+        out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
+                                     catalog.function_name(code), sum((f.amount for f in mine), ZERO),
+                                     sum((f.amount for f in mine if f.project is None), ZERO), projects))
+    return out
 
 
 def income_chart(scope: Scope) -> list[Block]:

@@ -4,18 +4,19 @@ a classification (grid.classification_rows), a fixed list of items, or one of th
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from ..analysis.ledger import ZERO, Fact, Ledger
 from ..analysis.sums import INCOME_ROWS
 from ..document import Banner, Cell, CellKind, Row, Table
-from ..fmt import cn_ordinal
+from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit
 from ..profiles import CODE_LENGTH, Classification, Column, Item, Layout, Pick, Profile, Value, Zero, fill
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
-from .tables import Scope
+from .tables import CHAR_WIDTH, Scope
 
 KINDS: dict[Value, CellKind] = {Value.seq: "index", Value.code: "code", Value.class_: "code", Value.item_: "code",
                                 Value.sub: "code", Value.name: "text", Value.label: "text", Value.amount: "amount"}
@@ -48,8 +49,26 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
         banner.left, banner.centre, banner.right = (fill(p, **words) for p in
                                                     (profile.banner.left, profile.banner.centre, profile.banner.right))
     colnums = profile.colnums if spec.colnums is None else spec.colnums
-    return scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
-                       landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
+    table = scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
+                        landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
+    if profile.thousands if spec.thousands is None else spec.thousands:
+        _grouped(table)
+    return table
+
+
+def _grouped(table: Table) -> None:
+    """Amounts printed with thousands separators (Cell.grouped), their columns widened for the separators."""
+    longest = [0] * len(table.columns)
+    for row in table.rows:
+        at = 0
+        for cell in row.cells:
+            if cell.kind in ("amount", "number"):
+                cell.grouped = True
+                if isinstance(cell.value, Decimal) and cell.colspan == 1 and at < len(longest):
+                    longest[at] = max(longest[at], len(grouped(cell.value, False)))
+            at += cell.colspan
+    table.columns = [replace(c, width=max(c.width, n * CHAR_WIDTH)) for c, n in zip(table.columns, longest,
+                                                                                   strict=True)]
 
 
 def _words(scope: Scope, unit: AmountUnit) -> dict[str, str]:

@@ -174,6 +174,7 @@ class Table(Strict):
     layout: Layout | None = Field(None, description="用程序排版的表式")
     landscape: bool = Field(False, description="横向页面")
     colnums: bool | None = Field(None, description="表头下的栏次行（栏次、1、2 …）；省略则同整个格式")
+    thousands: bool | None = Field(None, description="金额加千分位分隔符；省略则同整个格式")
     unit: AmountUnit | None = Field(None, description="金额单位：万元或元；省略则同整个格式")
     zero: Zero | None = Field(None, description="零值的印法；省略则同整个格式")
     where: Pick | None = Field(None, description="本表只计入的金额")
@@ -229,6 +230,7 @@ class Profile(Strict):
     headings: Headings
     cover: Cover | None = Field(None, description="封面的文字；省略则用 budgetgen 的封面")
     colnums: bool = Field(True, description="各表表头下的栏次行（栏次、1、2 …）")
+    thousands: bool = Field(False, description="金额加千分位分隔符（1,234,567.89）")
     zero: Zero = Field(Zero.blank, description="零值的印法：空白或 0.00")
     unit: AmountUnit | None = Field(None, description="各表的金额单位；省略则按部门数据的 table_unit（默认万元）")
     banner: Banner = Field(default_factory=Banner, description="表上方一行")

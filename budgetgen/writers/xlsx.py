@@ -39,6 +39,7 @@ BODY_SIZE = 10
 TITLE_SIZE = 16
 HEADER_FILL = "EDEDED"
 AMOUNT_FORMAT = "0.00"
+GROUPED_FORMAT = "#,##0.00"  # a profile's tables in 元 (Cell.grouped)
 WIDTH_UNIT = 11.0  # Excel width units (≈ digit widths) per unit of Column.width
 MIN_WIDTH = {"index": 5.5, "code": 9.0, "amount": 11.0, "number": 11.0, "percent": 9.0}
 CJK_WIDTH = 1.8
@@ -121,7 +122,7 @@ def cell_value(cell: Cell) -> tuple[object, str | None]:
         # written through fmt.money (two decimals) wherever it is used
         if cell.kind == "percent":
             return v, '0.00"%"'  # the value as printed (95.00%), not a fraction
-        return v, AMOUNT_FORMAT
+        return v, GROUPED_FORMAT if cell.grouped else AMOUNT_FORMAT
     return str(v), None
 
 
@@ -139,7 +140,7 @@ def set_decimal(c, value: Decimal) -> None:
 def cell_text(cell: Cell) -> str:
     value, _ = cell_value(cell)
     if isinstance(value, Decimal):
-        return fmt.money(value)
+        return fmt.grouped(value, False) if cell.grouped else fmt.money(value)
     return "" if value is None else str(value)
 
 
