@@ -167,7 +167,8 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         "assets": lambda: [assets_table(scope)],
         "performance": lambda: performance_blocks(budget, analysis, scope.id),
     }
-    blocks = render_notes(env, text, analysis.figures, ident or scope.id, inserts, template)
+    more = {} if template == "notes.j2" else {"template": template}  # a profile's notes part (parts: {notes: …})
+    blocks = render_notes(env, text, analysis.figures, ident or scope.id, inserts, **more)
     for block in blocks:  # the notes' tables (units, procurement, assets, performance) are about this scope too
         if isinstance(block, Table) and not block.scope:
             block.scope = "部门" if is_dept else scope.code
