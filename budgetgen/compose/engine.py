@@ -13,7 +13,8 @@ from ..analysis.sums import INCOME_ROWS
 from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit
-from ..profiles import CODE_LENGTH, Classification, Column, Item, Layout, Pick, Profile, Value, Zero, fill
+from ..profiles import (CODE_LENGTH, Classification, ClassRows, Column, Item, Layout, Pick, Profile, Value, Zero,
+                        fill)
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
 from .tables import CHAR_WIDTH, Scope
@@ -217,6 +218,14 @@ def _analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
                                                                           strict=True)}
 
 
+def _classes(spec: TableSpec, classes: tuple[tuple[str, str], ...],
+             by_class: dict[str, Decimal]) -> tuple[tuple[str, str], ...]:
+    """The 类 a layout's spending side lists: all of the year's, or those with money (spending_classes)."""
+    if spec.spending_classes is ClassRows.all:
+        return classes
+    return tuple((code, name) for code, name in classes if code and by_class.get(code))
+
+
 def numbered(rows: list[Row]) -> list[Row]:
     """Every 序号 cell filled with 1, 2, 3 …"""
     for i, row in enumerate(rows, start=1):
@@ -241,7 +250,7 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)
-                for i, (code, name) in enumerate(catalog.classes, start=1)]
+                for i, (code, name) in enumerate(_classes(spec, catalog.classes, by_class), start=1)]
     rows = []
     for i in range(max(len(income), len(spending))):
         left: tuple[str, Decimal | None] = income[i] if i < len(income) else ("", None)
@@ -284,7 +293,7 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
         return [(item.label, _total(part, catalog, item)) for item in spec.income or []]
 
     income = income_of(current)
-    classes = catalog.classes
+    classes = _classes(spec, catalog.classes, ledger.by(lambda f: f.function[:3]))
     pattern = spec.spending
     rows = []
     for i in range(max(len(income), len(classes))):

@@ -80,6 +80,13 @@ class Layout(str, Enum):
     appropriation = "财政拨款收支总表"  # appropriated income beside the 类 by fund, with carry-over rows (table 4)
 
 
+class ClassRows(str, Enum):
+    """Which function 类 a layout's spending side lists."""
+
+    all = "全部"  # every 类 of the year's catalog
+    with_money = "有金额"  # only those with money in the table
+
+
 class SpendingKind(str, Enum):
     basic = "基本支出"
     project = "项目支出"
@@ -184,6 +191,7 @@ class Table(Strict):
     empty_note: str | None = Field(None, max_length=500, description="没有金额时表下的说明")
     income: list[Item] | None = Field(None, description="收入各行（收支总表一类表式）")
     spending: str | None = Field(None, max_length=200, description="支出各行的写法，如“{序号}{名称}”")
+    spending_classes: ClassRows = Field(ClassRows.all, description="支出各行列出的类：全部（当年科目表的全部类）或 有金额")
     totals: Totals | None = Field(None, description="合计、结转、总计各行的文字")
 
     def leaves(self) -> list[Column]:
