@@ -84,7 +84,8 @@ def sheet_names(tables: list[Table]) -> list[str]:
     counted: dict[tuple[str, str], int] = {}
     for table in tables:
         scope = table.scope or "表"
-        short = re.sub(r"^(部门|单位)(预算)?", "", table.title) or table.title
+        # 部门预算收支总表 → 收支总表; 2025年预算部门财务收支预算总表 (上海区级) → 财务收支预算总表
+        short = re.sub(r"^([0-9]{4}年)?(预算)?(部门|单位)(预算)?", "", table.title) or table.title
         if table.kind in NINE:
             stem = f"{scope}-{int(table.kind[1:]):02d}{short}"
         elif table.kind == "performance":
