@@ -28,6 +28,7 @@ class Cell:
     colspan: int = 1
     rowspan: int = 1
     strong: bool = False  # a label cell of a header-like body row (绩效目标, 一级指标 …)
+    grouped: bool = False  # an amount printed with thousands separators (1,234,567.89): a profile's tables in 元
 
 
 @dataclass

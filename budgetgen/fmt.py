@@ -26,6 +26,11 @@ def cell_amount(value: Decimal | None) -> str:
     return money(value)
 
 
+def grouped(value: Decimal, blank_zero: bool = True) -> str:
+    """Two decimals with thousands separators (1,234,567.89), as tables in 元 print them; '' for zero (blank_zero)."""
+    return "" if blank_zero and value == 0 else f"{value.quantize(CENT, ROUND_HALF_UP):,f}"
+
+
 def percent(value: Decimal | None) -> str:
     return "" if value is None else f"{money(value)}%"
 
@@ -36,6 +41,8 @@ def cell_text(cell: Cell) -> str:
     if v is None:
         return ""
     if isinstance(v, Decimal):
+        if cell.grouped and cell.kind in ("amount", "number"):
+            return grouped(v, blank_zero=cell.kind == "amount")
         if cell.kind == "amount":
             return cell_amount(v)
         if cell.kind == "percent":

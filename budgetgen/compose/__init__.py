@@ -14,9 +14,9 @@ from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
-from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Unit
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Unit
 from .grid import H, header
-from .notes import ScopeText, environment, render_notes
+from .notes import AppropriationItem, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -51,15 +51,18 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
     unit_word = table_unit(budget, form)
     year = budget.budget_year
     words = {"编码": dept.code, "名称": dept.name, "年度": str(year), "上年": str(year - 1)}
+    place = {"地区": dept.options.region or ""}  # {地区}: the headings and the cover may name it
 
     def parts(scope: Scope, heading: bool, notes_of: Callable[[list[Block]], list[Block]]) -> list[Block]:
         out: list[Block] = []
-        for part in form.parts:
+        for n, part in enumerate(form.parts, start=1):
             if part is profiles.Part.tables:
                 if heading:
-                    out.append(Heading(profiles.fill(form.headings.tables, **words, 称谓=scope.word), 2,
+                    out.append(Heading(profiles.fill(form.headings.tables, **words, **place, 称谓=scope.word), 2,
                                        id=f"{scope.id}-tables"))
                 out.extend(tables_of(scope, form))
+            elif isinstance(part, profiles.NotesPart):  # one template of the profile's notes/ (情况说明 in parts)
+                out.extend(notes_of(_notes(budget, scope, env, part.notes, f"{scope.id}-p{n}")))
             else:
                 out.extend(notes_of(_notes(budget, scope, env)))
         return out
@@ -69,25 +72,38 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
         scope = Scope(analysis.alone, unit.code, unit.name, "单位", year, catalog, f"u{unit.code}", unit_word)
         words.update({"编码": unit.code, "名称": unit.name})
         blocks: list[Block] = parts(scope, True, list)
-        return present(Disclosure(title=f"{unit.name}{year}年单位预算", department_code=unit.code,
-                                  department_name=unit.name, year=year, blocks=blocks,
-                                  source_name=budget.source_name, kind=DocumentKind.unit.value,
-                                  draft=bool(budget.draft), lines=leaf_lines(budget, analysis)))
-    blocks = [Heading(profiles.fill(form.headings.department, **words), 1, id="part1")]
+        return covered(present(Disclosure(title=f"{unit.name}{year}年单位预算", department_code=unit.code,
+                                          department_name=unit.name, year=year, blocks=blocks,
+                                          source_name=budget.source_name, kind=DocumentKind.unit.value,
+                                          draft=bool(budget.draft), lines=leaf_lines(budget, analysis))),
+                       form, {**words, **place, "称谓": "单位"})
+    blocks = []
+    if form.headings.department is not None:
+        blocks.append(Heading(profiles.fill(form.headings.department, **words, **place), 1, id="part1"))
     scope = Scope(analysis.department, dept.code, dept.name, "部门", year, catalog, f"d{dept.code}", unit_word)
     blocks.extend(parts(scope, True, list))
-    blocks.append(Heading(profiles.fill(form.headings.units, **words), 1, id="part2"))
-    for i, unit in enumerate(budget.units, start=1):
+    if form.headings.units is not None:
+        blocks.append(Heading(profiles.fill(form.headings.units, **words, **place), 1, id="part2"))
+    for i, unit in enumerate(budget.units if form.headings.units is not None else [], start=1):
         uscope = Scope(analysis.unit(unit.code), unit.code, unit.name, "单位", year, catalog, f"u{unit.code}",
                        unit_word)
         title = profiles.fill(form.headings.unit, 序号=cn_ordinal(i), 名称=unit.name, 编码=unit.code, 年度=str(year),
-                              上年=str(year - 1))
+                              上年=str(year - 1), **place)
         blocks.append(Heading(title, 2, id=f"{uscope.id}-tables"))
         blocks.extend(parts(uscope, False, nested))
-    return present(Disclosure(title=f"{dept.name}{year}年部门预算", department_code=dept.code,
-                              department_name=dept.name, year=year, blocks=blocks,
-                              source_name=budget.source_name, draft=bool(budget.draft),
-                              lines=leaf_lines(budget, analysis)))
+    return covered(present(Disclosure(title=f"{dept.name}{year}年部门预算", department_code=dept.code,
+                                      department_name=dept.name, year=year, blocks=blocks,
+                                      source_name=budget.source_name, draft=bool(budget.draft),
+                                      lines=leaf_lines(budget, analysis))), form, {**words, **place, "称谓": "部门"})
+
+
+def covered(doc, form: profiles.Profile, words: dict[str, str]):
+    """The cover's wording from the profile, where it gives any (else present()'s stays)."""
+    if form.cover is not None:
+        text = form.cover.unit if doc.kind == DocumentKind.unit.value else form.cover.department
+        doc.cover.name, doc.cover.title, doc.cover.subtitle = (profiles.fill(p, **words)
+                                                               for p in (text.name, text.title, text.subtitle))
+    return doc
 
 
 def table_unit(budget: Budget, form: profiles.Profile) -> AmountUnit:
@@ -122,7 +138,8 @@ def nested(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
+def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident: str = "") -> list[Block]:
+    """A scope's notes from `template`; their headings' ids start with `ident` (else the scope's id)."""
     analysis = scope.analysis
     units = analysis.units
     dept = budget.department
@@ -137,6 +154,10 @@ def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
         structure=dept.structure if is_dept else "", performance=dept.performance,
         reasons=reasons_of(budget, units),
         other_matters=dept.other_matters,
+        sources={source.value: amount for source, amount in analysis.income_by_source.items()},
+        items=appropriation_items(budget, scope),
+        natures={n.value: sum(1 for u in units if u.nature is n) for n in Nature},
+        procurement=analysis.procurement, assets=analysis.assets,
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope),
@@ -146,11 +167,27 @@ def _notes(budget: Budget, scope: Scope, env) -> list[Block]:
         "assets": lambda: [assets_table(scope)],
         "performance": lambda: performance_blocks(budget, analysis, scope.id),
     }
-    blocks = render_notes(env, text, analysis.figures, scope.id, inserts)
+    more = {} if template == "notes.j2" else {"template": template}  # a profile's notes part (parts: {notes: …})
+    blocks = render_notes(env, text, analysis.figures, ident or scope.id, inserts, **more)
     for block in blocks:  # the notes' tables (units, procurement, assets, performance) are about this scope too
         if isinstance(block, Table) and not block.scope:
             block.scope = "部门" if is_dept else scope.code
     return blocks
+
+
+def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]:
+    """The scope's appropriated spending by function 项, in code order (上海区级's 预算编制说明 lists them)."""
+    catalog = scope.catalog
+    facts = [f for f in scope.ledger.facts if f.appropriation and f.amount]
+    out = []
+    for code in sorted({f.function for f in facts}):
+        mine = [f for f in facts if f.function == code]
+        projects = list(dict.fromkeys("涉密项目" if budget.projects[f.project].classified else
+                                      budget.projects[f.project].name for f in mine if f.project is not None))
+        out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
+                                     catalog.function_name(code), sum((f.amount for f in mine), ZERO),
+                                     sum((f.amount for f in mine if f.project is None), ZERO), projects))
+    return out
 
 
 def income_chart(scope: Scope) -> list[Block]:

@@ -4,18 +4,20 @@ a classification (grid.classification_rows), a fixed list of items, or one of th
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from ..analysis.ledger import ZERO, Fact, Ledger
 from ..analysis.sums import INCOME_ROWS
 from ..document import Banner, Cell, CellKind, Row, Table
-from ..fmt import cn_ordinal
+from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit
-from ..profiles import CODE_LENGTH, Classification, Column, Item, Layout, Pick, Profile, Value, Zero, fill
+from ..profiles import (CODE_LENGTH, Classification, ClassRows, Column, Item, Layout, Pick, Profile, Value, Zero,
+                        fill)
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
-from .tables import Scope
+from .tables import CHAR_WIDTH, Scope
 
 KINDS: dict[Value, CellKind] = {Value.seq: "index", Value.code: "code", Value.class_: "code", Value.item_: "code",
                                 Value.sub: "code", Value.name: "text", Value.label: "text", Value.amount: "amount"}
@@ -35,7 +37,7 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
         ledger = ledger.where(lambda f: where.matches(f, scope.catalog))
     leaves = spec.leaves()
     if spec.layout is not None:
-        rows = LAYOUTS[spec.layout](scope, spec, ledger, leaves, money)
+        rows = _layout(scope, spec, ledger, leaves, money)
     elif spec.rows is not None:
         rows = classified(scope, spec, ledger, leaves, money)
     else:
@@ -47,8 +49,27 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
     if any((profile.banner.left, profile.banner.centre, profile.banner.right)):
         banner.left, banner.centre, banner.right = (fill(p, **words) for p in
                                                     (profile.banner.left, profile.banner.centre, profile.banner.right))
-    return scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
-                       landscape=spec.landscape, unit=unit, banner=banner)
+    colnums = profile.colnums if spec.colnums is None else spec.colnums
+    table = scope.table(spec.key, fill(spec.title, **words), [_tree(c) for c in spec.columns], rows, note,
+                        landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
+    if profile.thousands if spec.thousands is None else spec.thousands:
+        _grouped(table)
+    return table
+
+
+def _grouped(table: Table) -> None:
+    """Amounts printed with thousands separators (Cell.grouped), their columns widened for the separators."""
+    longest = [0] * len(table.columns)
+    for row in table.rows:
+        at = 0
+        for cell in row.cells:
+            if cell.kind in ("amount", "number"):
+                cell.grouped = True
+                if isinstance(cell.value, Decimal) and cell.colspan == 1 and at < len(longest):
+                    longest[at] = max(longest[at], len(grouped(cell.value, False)))
+            at += cell.colspan
+    table.columns = [replace(c, width=max(c.width, n * CHAR_WIDTH)) for c, n in zip(table.columns, longest,
+                                                                                   strict=True)]
 
 
 def _words(scope: Scope, unit: AmountUnit) -> dict[str, str]:
@@ -109,9 +130,12 @@ def classified(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Colum
 
 
 def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
-    """A fixed list of rows (nested items): a row with items sums them, any other the facts it picks."""
+    """A fixed list of rows (nested items): a row with items sums them, any other the facts it picks (a column
+    or row written `running: true` only the analysis' 机关运行经费)."""
     catalog = scope.catalog
     amounts = [leaf for _, leaf in _amount_leaves(leaves)]
+    if any(leaf.running is not None for leaf in amounts) or _any_running(items):
+        ledger = _running_split(scope, ledger)
     rows: list[Row] = []
 
     def walk(item: Item, depth: int) -> list[Decimal]:
@@ -135,7 +159,46 @@ def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column],
 
 def _total(ledger: Ledger, catalog: Any, *picks: Pick) -> Decimal:
     """The amount of the facts every one of `picks` picks."""
+    if isinstance(ledger, _RunningLedger):
+        wanted = {p.running for p in picks if p.running is not None}
+        if len(wanted) > 1:
+            return ZERO
+        part: Ledger = ledger if not wanted else ledger.running if wanted.pop() else ledger.other
+        return part.total(lambda f: all(p.matches(f, catalog) for p in picks))
     return ledger.total(lambda f: all(p.matches(f, catalog) for p in picks))
+
+
+# --- 机关运行经费 as a column: the analysis' facts (analysis.sums.running_ledger), not a condition on a fact ----------
+
+class _RunningLedger(Ledger):
+    """A table's ledger split into the facts of the analysis' 机关运行经费 and the others."""
+
+    running: Ledger
+    other: Ledger
+
+
+def _running_split(scope: Scope, ledger: Ledger) -> _RunningLedger:
+    ids = {id(f) for f in scope.analysis.running.facts}
+    split = _RunningLedger(ledger.facts)
+    split.running = ledger.where(lambda f: id(f) in ids)
+    split.other = ledger.where(lambda f: id(f) not in ids)
+    return split
+
+
+def _any_running(items: list[Item]) -> bool:
+    return any(item.running is not None or _any_running(item.items) for item in items)
+
+
+# --- layouts without a 序号 column: laid out with one, which is then left out -------------------------------------
+
+def _layout(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    assert spec.layout is not None
+    if leaves and leaves[0].value is Value.seq:
+        return LAYOUTS[spec.layout](scope, spec, ledger, leaves, money)
+    rows = LAYOUTS[spec.layout](scope, spec, ledger, [Column(label="序号", value=Value.seq)] + leaves, money)
+    for row in rows:
+        row.cells = row.cells[1:]
+    return rows
 
 
 def _of_class(ledger: Ledger, code: str) -> Ledger:
@@ -166,6 +229,14 @@ def _income_row(item: Item, known: dict[frozenset | None, Decimal], current: Led
     return _total(current, catalog, item)
 
 
+def _classes(spec: TableSpec, classes: tuple[tuple[str, str], ...],
+             by_class: dict[str, Decimal]) -> tuple[tuple[str, str], ...]:
+    """The 类 a layout's spending side lists: all of the year's, or those with money (spending_classes)."""
+    if spec.spending_classes is ClassRows.all:
+        return classes
+    return tuple((code, name) for code, name in classes if code and by_class.get(code))
+
+
 def numbered(rows: list[Row]) -> list[Row]:
     """Every 序号 cell filled with 1, 2, 3 …"""
     for i, row in enumerate(rows, start=1):
@@ -189,7 +260,7 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)
-                for i, (code, name) in enumerate(catalog.classes, start=1)]
+                for i, (code, name) in enumerate(_classes(spec, catalog.classes, by_class), start=1)]
     rows = []
     for i in range(max(len(income), len(spending))):
         left: tuple[str, Decimal | None] = income[i] if i < len(income) else ("", None)
@@ -202,14 +273,14 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     else:
         year_income, carried, year_spending = current.total(), ledger.total(lambda f: f.carryover), ledger.total()
     totals = spec.totals
-    rows += [
-        Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
-             Cell(year_spending, money)], level=0),
-        Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money), Cell(totals.carryover[1]),
-             Cell(ZERO, money)]),
-        Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money), Cell(totals.total[1]),
-             Cell(year_spending, money)], level=0),
-    ]
+    if totals.year is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
+                         Cell(year_spending, money)], level=0))
+    if totals.carryover is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money),
+                         Cell(totals.carryover[1]), Cell(ZERO, money)]))
+    rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money),
+                     Cell(totals.total[1]), Cell(year_spending, money)], level=0))
     return numbered(rows)
 
 
@@ -232,7 +303,7 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
         return [(item.label, _total(part, catalog, item)) for item in spec.income or []]
 
     income = income_of(current)
-    classes = catalog.classes
+    classes = _classes(spec, catalog.classes, ledger.by(lambda f: f.function[:3]))
     pattern = spec.spending
     rows = []
     for i in range(max(len(income), len(classes))):
@@ -246,12 +317,14 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money)] + right))
     year_income, carried_total = current.total(), carried.total()
     totals = spec.totals
-    rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money)]
-                    + spend(totals.year[1], ledger), level=0))
-    rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried_total, money)]
-                    + spend(totals.carryover[1], Ledger([]))))
-    for label, amount in income_of(carried):
-        rows.append(Row([Cell(None, "index"), Cell(label), Cell(amount, money)] + spend("", None)))
+    if totals.year is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money)]
+                        + spend(totals.year[1], ledger), level=0))
+    if totals.carryover is not None:
+        rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried_total, money)]
+                        + spend(totals.carryover[1], Ledger([]))))
+        for label, amount in income_of(carried):
+            rows.append(Row([Cell(None, "index"), Cell(label), Cell(amount, money)] + spend("", None)))
     rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried_total, money)]
                     + spend(totals.total[1], ledger), level=0))
     return numbered(rows)

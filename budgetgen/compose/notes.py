@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -113,16 +113,37 @@ class ScopeText:
     performance: Any
     reasons: Any
     other_matters: str
+    # this year's income by source (资金来源 → 万元), and the appropriated spending by function 项 in code order:
+    # what a notes template may quote beyond the figures (上海区级's 预算编制说明 goes item by item)
+    sources: dict[str, Decimal] = field(default_factory=dict)
+    items: list[AppropriationItem] = field(default_factory=list)
+    natures: dict[str, int] = field(default_factory=dict)  # how many of the scope's units are 行政, 事业, 参公
+    procurement: Any = None  # the scope's analysis.sums.ProcurementTotals (by 货物/工程/服务, SME reserve)
+    assets: Any = None  # the scope's analysis.sums.AssetTotals (vehicles by use, equipment)
+
+
+@dataclass
+class AppropriationItem:
+    """One function 项 of appropriated (财政拨款) spending: its names at each level, amount, basic part and projects."""
+
+    code: str
+    class_name: str
+    item_name: str
+    name: str
+    amount: Decimal
+    basic: Decimal
+    projects: list[str]
 
 
 def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id_prefix: str,
-                 inserts: dict[str, Callable[[], list[Block]]]) -> list[Block]:
-    """Render notes.j2 and turn its lines into blocks; §table/§performance lines pull in computed blocks.
+                 inserts: dict[str, Callable[[], list[Block]]], template: str = "notes.j2") -> list[Block]:
+    """Render notes.j2 (or a profile's notes part, `template`) and turn its lines into blocks; §table/§performance
+    lines pull in computed blocks.
 
     Lines end at \\n only (what Jinja2 makes of a template's own line breaks): any other line-break character
     a department's text holds stays inside its paragraph. A line is structure only if it starts with a bare §,
     which only a template's literal text can give (_guard)."""
-    text = render(env, "notes.j2", s=scope, f=figures)
+    text = render(env, template, s=scope, f=figures)
     blocks: list[Block] = []
     sections = 0
     for raw in text.split("\n"):

@@ -397,6 +397,8 @@ class Options(Strict):
     table_unit: AmountUnit = Field(AmountUnit.wan, description="九张公开表的金额单位：万元（默认）或 元")
     profile: str | None = Field(None, max_length=500,
                                 description="公开格式：内置格式的名称（如 河北县级，默认），或格式目录的路径（相对于部门目录）")
+    region: str | None = Field(None, max_length=50,
+                               description="地区名称，如 普陀区：公开格式的封面、标题中的 {地区}（上海区级的封面用它）")
 
 
 class Department(Strict):

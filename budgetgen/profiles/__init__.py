@@ -80,6 +80,13 @@ class Layout(str, Enum):
     appropriation = "财政拨款收支总表"  # appropriated income beside the 类 by fund, with carry-over rows (table 4)
 
 
+class ClassRows(str, Enum):
+    """Which function 类 a layout's spending side lists."""
+
+    all = "全部"  # every 类 of the year's catalog
+    with_money = "有金额"  # only those with money in the table
+
+
 class SpendingKind(str, Enum):
     basic = "基本支出"
     project = "项目支出"
@@ -101,13 +108,16 @@ class Pick(Strict):
     spending: Personnel | None = Field(None, description="经费：人员经费或公用经费")
     carryover: bool | None = Field(None, description="是否上年结转")
     economic: list[EconomicCode] | None = Field(None, description="经济分类编码（类 3 位或款 5 位）")
+    running: bool | None = Field(None, description="是否机关运行经费（按分析的口径：行政、参公单位基本支出中的公用经费）；"
+                                                   "只用于固定行（items）表的列，由 compose.engine 计入")
 
     def picks(self) -> bool:
         """Whether any condition is written."""
         return any(getattr(self, name) is not None for name in Pick.model_fields)
 
     def matches(self, fact: Any, catalog: Any) -> bool:
-        """Whether an analysis.ledger.Fact counts here (catalog: whose economic classes are 人员经费)."""
+        """Whether an analysis.ledger.Fact counts here (catalog: whose economic classes are 人员经费). `running` is
+        not decided here (a fact does not know its unit's nature): compose.engine picks the analysis' 机关运行经费."""
         if self.source is not None and fact.source not in self.source:
             return False
         if self.kind is not None and fact.kind not in {k.value for k in self.kind}:
@@ -160,8 +170,8 @@ Pair = Annotated[list[Label], Field(min_length=2, max_length=2)]
 class Totals(Strict):
     """The closing rows of a two-sided table: (income side, spending side) wording of each."""
 
-    year: Pair = Field(description="本年合计行")
-    carryover: Pair = Field(description="结转行")
+    year: Pair | None = Field(None, description="本年合计行；省略则不印")
+    carryover: Pair | None = Field(None, description="结转行；省略则不印")
     total: Pair = Field(description="总计行")
 
 
@@ -170,6 +180,8 @@ class Table(Strict):
     title: Label = Field(description="表的标题")
     layout: Layout | None = Field(None, description="用程序排版的表式")
     landscape: bool = Field(False, description="横向页面")
+    colnums: bool | None = Field(None, description="表头下的栏次行（栏次、1、2 …）；省略则同整个格式")
+    thousands: bool | None = Field(None, description="金额加千分位分隔符；省略则同整个格式")
     unit: AmountUnit | None = Field(None, description="金额单位：万元或元；省略则同整个格式")
     zero: Zero | None = Field(None, description="零值的印法；省略则同整个格式")
     where: Pick | None = Field(None, description="本表只计入的金额")
@@ -179,6 +191,7 @@ class Table(Strict):
     empty_note: str | None = Field(None, max_length=500, description="没有金额时表下的说明")
     income: list[Item] | None = Field(None, description="收入各行（收支总表一类表式）")
     spending: str | None = Field(None, max_length=200, description="支出各行的写法，如“{序号}{名称}”")
+    spending_classes: ClassRows = Field(ClassRows.all, description="支出各行列出的类：全部（当年科目表的全部类）或 有金额")
     totals: Totals | None = Field(None, description="合计、结转、总计各行的文字")
 
     def leaves(self) -> list[Column]:
@@ -192,17 +205,40 @@ class Banner(Strict):
 
 
 class Headings(Strict):
-    department: Label = Field(description="第一部分（部门）的标题")
-    units: Label = Field(description="第二部分（所属单位）的标题")
+    department: Label | None = Field(None, description="第一部分（部门）的标题；省略则不印")
+    units: Label | None = Field(None, description="第二部分（所属单位）的标题；省略则部门预算不附印各所属单位的预算")
     unit: Label = Field(description="每个所属单位的标题")
     tables: Label = Field(description="公开表部分的标题")
+
+
+NotesFile = Annotated[str, StringConstraints(pattern=r"^[^/\\\s]+\.j2$", max_length=100)]
+
+
+class NotesPart(Strict):
+    """A part of notes rendered from one template of the profile's notes/ folder (instead of notes.j2)."""
+
+    notes: NotesFile = Field(description="情况说明模板的文件名（在格式目录的 notes/ 中），如 说明-前.j2")
+
+
+class CoverText(Strict):
+    name: str = Field("", max_length=200, description="封面第一行（单位名称）")
+    title: Label = Field(description="封面标题")
+    subtitle: str = Field("", max_length=200, description="封面副标题")
+
+
+class Cover(Strict):
+    department: CoverText = Field(description="部门预算的封面")
+    unit: CoverText = Field(description="单位预算（单独公开一个单位）的封面")
 
 
 class Profile(Strict):
     name: Label = Field(description="格式名称")
     description: str = Field("", max_length=2000, description="说明")
-    parts: list[Part] = Field(min_length=1, description="每个部门（单位）依次印出的部分")
+    parts: list[Part | NotesPart] = Field(min_length=1, description="每个部门（单位）依次印出的部分")
     headings: Headings
+    cover: Cover | None = Field(None, description="封面的文字；省略则用 budgetgen 的封面")
+    colnums: bool = Field(True, description="各表表头下的栏次行（栏次、1、2 …）")
+    thousands: bool = Field(False, description="金额加千分位分隔符（1,234,567.89）")
     zero: Zero = Field(Zero.blank, description="零值的印法：空白或 0.00")
     unit: AmountUnit | None = Field(None, description="各表的金额单位；省略则按部门数据的 table_unit（默认万元）")
     banner: Banner = Field(default_factory=Banner, description="表上方一行")
@@ -232,10 +268,13 @@ class Loaded:
 
 DOC_FIELDS = ("名称", "编码", "年度", "上年")
 TABLE_FIELDS = ("称谓",) + DOC_FIELDS + ("单位",)
+PLACE = ("地区",)  # department.options.region: the headings and the cover may name the district (普陀区)
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "title": TABLE_FIELDS, "empty_note": TABLE_FIELDS, "banner": TABLE_FIELDS,
-    "headings.department": DOC_FIELDS, "headings.units": DOC_FIELDS, "headings.unit": ("序号",) + DOC_FIELDS,
-    "headings.tables": ("称谓",) + DOC_FIELDS, "spending": ("序号", "名称", "编码"),
+    "headings.department": DOC_FIELDS + PLACE, "headings.units": DOC_FIELDS + PLACE,
+    "headings.unit": ("序号",) + DOC_FIELDS + PLACE,
+    "headings.tables": ("称谓",) + DOC_FIELDS + PLACE, "spending": ("序号", "名称", "编码"),
+    "cover": ("称谓",) + DOC_FIELDS + PLACE,
 }
 
 
@@ -290,6 +329,7 @@ def _read(path: Path, shown: str) -> tuple[Profile | None, tuple[Finding, ...]]:
         return None, tuple(findings)
     _attach(profile, smap, ())
     findings.extend(_checks(profile))
+    findings.extend(_notes_files(profile, path.parent))
     failed = any(f.severity is Severity.error for f in findings)
     return (None if failed else profile), tuple(findings)
 
@@ -340,7 +380,12 @@ def _checks(profile: Profile) -> Iterator[Finding]:
     yield from _pattern(profile.headings, "tables", "headings.tables")
     for side in ("left", "centre", "right"):
         yield from _pattern(profile.banner, side, "banner")
-    if len(set(profile.parts)) != len(profile.parts):
+    if profile.cover is not None:
+        for text in (profile.cover.department, profile.cover.unit):
+            for field in ("name", "title", "subtitle"):
+                yield from _pattern(text, field, "cover")
+    named = [p.value if isinstance(p, Part) else p.notes for p in profile.parts]
+    if len(set(named)) != len(named):
         yield _error(profile, "parts", "parts 中有重复的部分", "每个部分只写一次")
     seen: dict[str, int] = {}
     for table in profile.tables:
@@ -348,6 +393,17 @@ def _checks(profile: Profile) -> Iterator[Finding]:
             yield _error(table, "key", f"表的代号 {table.key} 重复（第 {seen[table.key]} 张表已用）", "每张表用不同的代号")
         seen.setdefault(table.key, len(seen) + 1)
         yield from _table_checks(table)
+
+
+def _notes_files(profile: Profile, folder: Path) -> Iterator[Finding]:
+    """Each notes part's template: in the profile's notes/ folder, or one of budgetgen's own."""
+    from ..templating import PACKAGE_TEMPLATES
+
+    for part in profile.parts:
+        if isinstance(part, NotesPart) and not any((base / "notes" / part.notes).is_file()
+                                                   for base in (folder, PACKAGE_TEMPLATES)):
+            yield _error(part, "notes", f"格式目录的 notes/ 中没有模板 {part.notes}",
+                         "把模板放进格式目录的 notes/ 中，或改正文件名")
 
 
 def _pattern(obj: Any, field: str, kind: str) -> Iterator[Finding]:
@@ -386,6 +442,11 @@ def _table_checks(table: Table) -> Iterator[Finding]:
                      f"表式：{'、'.join(layout.value for layout in Layout)}）三者之一，实际写了"
                      f"{'、'.join(shapes) or '零个'}", "按表的样子保留其中一个")
         return
+    if table.items is None:
+        for leaf in leaves:
+            if leaf.running is not None:
+                yield _error(leaf, "running", "running（机关运行经费）只用于固定行（items）表的列",
+                             "删除 running，或把这张表写成 items 表")
     if table.layout is None:
         for name in ("income", "spending", "totals"):
             if getattr(table, name) is not None:
@@ -439,13 +500,15 @@ def _layout_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
     assert table.layout is not None
     shape = LAYOUT_SHAPES[table.layout]
     values = [leaf.value for leaf in leaves]
+    if values[:1] != [Value.seq]:  # the 序号 column may be left out
+        values = [Value.seq] + values
     fits = values == shape if table.layout is Layout.summary else (
         len(values) >= len(shape) and values[:5] == shape[:5] and all(v is Value.amount for v in values[5:]))
     if not fits:
-        want = "、".join(v.value for v in shape) + ("（最后的金额列可有多列，各写资金来源）"
+        want = "（序号，可省略）、" + "、".join(v.value for v in shape[1:]) + ("（最后的金额列可有多列，各写资金来源）"
                                                  if table.layout is Layout.appropriation else "")
         yield _error(table, "columns", f"表式“{table.layout.value}”的各列应依次为：{want}；实际为："
-                     f"{'、'.join(v.value for v in values)}")
+                     f"{'、'.join(leaf.value.value for leaf in leaves)}")
     for name in ("income", "spending", "totals"):
         if getattr(table, name) is None:
             yield _error(table, "layout", f"表式“{table.layout.value}”需要 {name}", "参照内置格式补上")

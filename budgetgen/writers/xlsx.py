@@ -39,6 +39,7 @@ BODY_SIZE = 10
 TITLE_SIZE = 16
 HEADER_FILL = "EDEDED"
 AMOUNT_FORMAT = "0.00"
+GROUPED_FORMAT = "#,##0.00"  # a profile's tables in 元 (Cell.grouped)
 WIDTH_UNIT = 11.0  # Excel width units (≈ digit widths) per unit of Column.width
 MIN_WIDTH = {"index": 5.5, "code": 9.0, "amount": 11.0, "number": 11.0, "percent": 9.0}
 CJK_WIDTH = 1.8
@@ -83,7 +84,8 @@ def sheet_names(tables: list[Table]) -> list[str]:
     counted: dict[tuple[str, str], int] = {}
     for table in tables:
         scope = table.scope or "表"
-        short = re.sub(r"^(部门|单位)(预算)?", "", table.title) or table.title
+        # 部门预算收支总表 → 收支总表; 2025年预算部门财务收支预算总表 (上海区级) → 财务收支预算总表
+        short = re.sub(r"^([0-9]{4}年)?(预算)?(部门|单位)(预算)?", "", table.title) or table.title
         if table.kind in NINE:
             stem = f"{scope}-{int(table.kind[1:]):02d}{short}"
         elif table.kind == "performance":
@@ -121,7 +123,7 @@ def cell_value(cell: Cell) -> tuple[object, str | None]:
         # written through fmt.money (two decimals) wherever it is used
         if cell.kind == "percent":
             return v, '0.00"%"'  # the value as printed (95.00%), not a fraction
-        return v, AMOUNT_FORMAT
+        return v, GROUPED_FORMAT if cell.grouped else AMOUNT_FORMAT
     return str(v), None
 
 
@@ -139,7 +141,7 @@ def set_decimal(c, value: Decimal) -> None:
 def cell_text(cell: Cell) -> str:
     value, _ = cell_value(cell)
     if isinstance(value, Decimal):
-        return fmt.money(value)
+        return fmt.grouped(value, False) if cell.grouped else fmt.money(value)
     return "" if value is None else str(value)
 
 
