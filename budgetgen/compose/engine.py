@@ -34,6 +34,9 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
     if spec.where is not None:
         where = spec.where
         ledger = ledger.where(lambda f: where.matches(f, scope.catalog))
+        if where.running is not None:  # the analysis' 机关运行经费 (or all but it), which a fact cannot tell itself
+            split = _running_split(scope, ledger)
+            ledger = split.running if where.running else split.other
     leaves = spec.leaves()
     if spec.layout is not None:
         rows = _layout(scope, spec, ledger, leaves, money)
@@ -53,6 +56,8 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
                         landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
     if profile.thousands if spec.thousands is None else spec.thousands:
         _grouped(table)
+    if spec.label is not None:
+        table.label = fill(spec.label, **words)
     return table
 
 
@@ -311,5 +316,23 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
     return numbered(rows)
 
 
+def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """收支总表（含支出用途）: the 收支总表 (summary) with a third side, spending by the declared uses (基本支出,
+    项目支出, 单位预留机动经费 …), its closing rows worded and summed as the 功能分类 side's."""
+    assert spec.totals is not None and spec.uses is not None
+    rows = summary(scope, spec, ledger, leaves[:5], money)
+    closing = 1 + (spec.totals.year is not None) + (spec.totals.carryover is not None)
+    body, tail = rows[:len(rows) - closing], rows[len(rows) - closing:]
+    uses = [(item.label, _total(ledger, scope.catalog, item)) for item in spec.uses]
+    while len(body) < len(uses):
+        body.append(Row([Cell(None, "index"), Cell(""), Cell(None, money), Cell(""), Cell(None, money)]))
+    for i, row in enumerate(body):
+        label, amount = uses[i] if i < len(uses) else ("", None)
+        row.cells += [Cell(label), Cell(amount, money)]
+    for row in tail:  # the same wording and amount as the 功能分类 side
+        row.cells += [Cell(row.cells[3].value), Cell(row.cells[4].value, money)]
+    return numbered(body + tail)
+
+
 LAYOUTS: dict[Layout, Callable[[Scope, TableSpec, Ledger, list[Column], CellKind], list[Row]]] = {
-    Layout.summary: summary, Layout.appropriation: appropriation}
+    Layout.summary: summary, Layout.appropriation: appropriation, Layout.uses: with_uses}
