@@ -20,12 +20,12 @@ SAMPLE = SAMPLES / "jiangsu-dept-2019"
 NAME = "江苏省质量和标准化厅"
 Y = 2019
 
-# profiles.md: 01 收支预算总表 … 12 政府采购支出预算表; the 12th (procurement by 货物/工程/服务) is not laid out yet.
+# profiles.md: 01 收支预算总表 … 12 政府采购支出预算表
 TITLES = ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表", "财政拨款支出预算表",
           "财政拨款基本支出预算表", "一般公共预算支出预算表", "一般公共预算基本支出预算表",
           "一般公共预算“三公”经费、会议费、培训费支出预算表", "政府性基金财政拨款支出预算表",
-          "一般公共预算机关运行经费支出预算表"]
-LABELS = [f"公开 {n:02d} 表" for n in range(1, 12)]
+          "一般公共预算机关运行经费支出预算表", "政府采购支出预算表"]
+LABELS = [f"公开 {n:02d} 表" for n in range(1, 13)]
 # T1's blocks: 收入 (一、财政拨款 1. 一般公共预算 2. 政府性基金预算; 二、财政专户管理资金; 三、其他资金; 当年收入小计;
 # 上年结转资金; 收入合计), 支出 by 功能分类 (类), 支出 by 支出用途 (一、基本支出, 二、项目支出, 三、单位预留机动经费;
 # 当年支出小计; 结转下年资金; 支出合计)
@@ -69,7 +69,7 @@ def test_sample_validates_without_findings():
 def test_headings_and_titles_in_order(tables):
     assert [t.label for t in tables] == LABELS
     assert [t.title for t in tables] == TITLES
-    assert [t.kind for t in tables] == [f"t{n}" for n in range(1, 12)]
+    assert [t.kind for t in tables] == [f"t{n}" for n in range(1, 13)]
 
 
 def test_tables_part_heading(doc):
@@ -185,3 +185,19 @@ def test_t9_adds_up(json_tables):
 def test_empty_fund_table_note(tables):
     t10 = next(t for t in tables if t.kind == "t10")
     assert t10.empty_note == f"注：本部门{Y}年无政府性基金财政拨款支出预算，本表为空表。"
+
+
+def test_t12_procurement_by_category(json_tables):
+    """T12: by 货物/工程/服务 and item, with 采购组织形式; 合计 = the categories, each category = its items."""
+    t12 = json_tables["t12"]
+    assert t12.labels == ["项目", "采购组织形式", "预算金额"]
+    rows = t12.rows
+    assert rows[0][0] == "合计"
+    heads = [i for i, r in enumerate(rows) if r[0] in ("一、货物", "二、工程", "三、服务")]
+    assert [rows[i][0] for i in heads] == ["一、货物", "二、工程", "三、服务"]
+    assert _f(rows[0][2]) == sum((_f(rows[i][2]) for i in heads), ZERO) == Decimal("1673.00")
+    for start, end in zip(heads, heads[1:] + [len(rows)], strict=True):
+        items = rows[start + 1:end]
+        assert items and all(r[1] in ("集中采购", "部门集中采购", "分散采购") for r in items)
+        assert _f(rows[start][2]) == sum((_f(r[2]) for r in items), ZERO)
+    assert ["实训室改造工程", "分散采购", "95.00"] in rows

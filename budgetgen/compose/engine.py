@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..analysis.ledger import ZERO, Fact, Ledger
-from ..analysis.sums import INCOME_ROWS
+from ..analysis.sums import INCOME_ROWS, PROCUREMENT_CATEGORIES
 from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit
@@ -334,5 +334,28 @@ def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column
     return numbered(body + tail)
 
 
+def procurement(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """政府采购: 合计, then 货物, 工程, 服务 (and lines that give no category, last), each with its lines: the item,
+    its 采购组织形式, its amount. Procurement lines are not facts of the ledger: the scope's units give them."""
+    lines = [line for unit in scope.analysis.units for line in unit.procurement]
+    if not lines:
+        return []
+
+    def category(line: Any) -> str | None:
+        return line.category.value if line.category is not None else None
+
+    present: list[str | None] = list(PROCUREMENT_CATEGORIES) + ([None] if any(category(x) is None for x in lines) else [])
+    rows = [Row([Cell(None, "index"), Cell("合计"), Cell(""), Cell(sum((x.amount for x in lines), ZERO), money)],
+                level=0)]
+    for n, name in enumerate(present, start=1):
+        picked = [x for x in lines if category(x) == name]
+        rows.append(Row([Cell(None, "index"), Cell(cn_ordinal(n) + (name or "未分类")), Cell(""),
+                         Cell(sum((x.amount for x in picked), ZERO), money)], level=1))
+        rows += [Row([Cell(None, "index"), Cell(x.item), Cell(x.form.value if x.form is not None else ""),
+                      Cell(x.amount, money)], level=2) for x in picked]
+    return numbered(rows)
+
+
 LAYOUTS: dict[Layout, Callable[[Scope, TableSpec, Ledger, list[Column], CellKind], list[Row]]] = {
-    Layout.summary: summary, Layout.appropriation: appropriation, Layout.uses: with_uses}
+    Layout.summary: summary, Layout.appropriation: appropriation, Layout.uses: with_uses,
+    Layout.procurement: procurement}

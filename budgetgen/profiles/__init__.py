@@ -79,6 +79,7 @@ class Layout(str, Enum):
     summary = "收支总表"  # income rows beside the year's 类 (table 1)
     appropriation = "财政拨款收支总表"  # appropriated income beside the 类 by fund, with carry-over rows (table 4)
     uses = "收支总表（含支出用途）"  # income rows beside the year's 类 and beside the declared spending uses (Jiangsu)
+    procurement = "政府采购"  # the units' procurement lines by 货物/工程/服务, each with its 采购组织形式 (Jiangsu T12)
 
 
 class SpendingKind(str, Enum):
@@ -364,6 +365,7 @@ LAYOUT_SHAPES = {  # the leaves a layout fills, in order (an appropriation table
     Layout.summary: [Value.seq, Value.label, Value.amount, Value.label, Value.amount],
     Layout.appropriation: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.amount],
     Layout.uses: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.label, Value.amount],
+    Layout.procurement: [Value.seq, Value.label, Value.label, Value.amount],
 }
 
 
@@ -515,7 +517,8 @@ def _layout_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
                                                  if table.layout is Layout.appropriation else "")
         yield _error(table, "columns", f"表式“{table.layout.value}”的各列应依次为：{want}；实际为："
                      f"{'、'.join(leaf.value.value for leaf in leaves)}")
-    for name in ("income", "spending", "totals") + (("uses",) if table.layout is Layout.uses else ()):
+    wanted = () if table.layout is Layout.procurement else ("income", "spending", "totals")
+    for name in wanted + (("uses",) if table.layout is Layout.uses else ()):
         if getattr(table, name) is None:
             yield _error(table, "layout", f"表式“{table.layout.value}”需要 {name}", "参照内置格式补上")
 
