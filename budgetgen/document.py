@@ -80,6 +80,7 @@ class Table:
     lead: list[list[Cell]] = field(default_factory=list)  # rows above the header, printed once (绩效目标, 魏县 head block)
     colnum_row: int | None = None  # index in `header` of the 栏次 row (栏次, 1, 2 …), printed plain
     scope: str = ""  # whom the table is about, as a list of tables names it: 部门, or a unit's code
+    label: str = ""  # the table's number printed above its title (公开 01 表), where a profile gives one
 
     @property
     def is_empty(self) -> bool:

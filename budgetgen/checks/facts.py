@@ -82,8 +82,22 @@ def _sub_sources(budget: Budget) -> list[Finding]:
 
 
 def reserve_printed(budget: Budget) -> bool:
-    """Whether the department's tables have a column for 单位预留机动经费: the nine tables of today's (Hebei) layout
-    do not (the profile engine answers this for a profile that does, such as Jiangsu's)."""
+    """Whether the department's tables print 单位预留机动经费 on its own: some column or row of its profile's tables
+    (profiles.Table: columns, fixed rows, spending uses) picks that kind alone. The nine tables of today's (Hebei)
+    layout do not; Jiangsu's do."""
+    loaded = getattr(budget, "profile", None)
+    if loaded is None:
+        return False
+
+    def picks(items: list) -> Iterator:
+        for item in items:
+            yield item
+            yield from picks(getattr(item, "items", None) or [])
+
+    for table in loaded.profile.tables:
+        for pick in [*table.leaves(), *picks(table.items or []), *(table.uses or [])]:
+            if pick.kind is not None and [k.value for k in pick.kind] == [Kind.reserve.value]:
+                return True
     return False
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..analysis.ledger import ZERO, Fact, Ledger
-from ..analysis.sums import INCOME_ROWS
+from ..analysis.sums import INCOME_ROWS, PROCUREMENT_CATEGORIES
 from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit
@@ -35,6 +35,9 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
     if spec.where is not None:
         where = spec.where
         ledger = ledger.where(lambda f: where.matches(f, scope.catalog))
+        if where.running is not None:  # the analysis' 机关运行经费 (or all but it), which a fact cannot tell itself
+            split = _running_split(scope, ledger)
+            ledger = split.running if where.running else split.other
     leaves = spec.leaves()
     if spec.layout is not None:
         rows = _layout(scope, spec, ledger, leaves, money)
@@ -54,6 +57,8 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
                         landscape=spec.landscape, colnums=colnums, unit=unit, banner=banner)
     if profile.thousands if spec.thousands is None else spec.thousands:
         _grouped(table)
+    if spec.label is not None:
+        table.label = fill(spec.label, **words)
     return table
 
 
@@ -330,5 +335,46 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
     return numbered(rows)
 
 
+def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """收支总表（含支出用途）: the 收支总表 (summary) with a third side, spending by the declared uses (基本支出,
+    项目支出, 单位预留机动经费 …), its closing rows worded and summed as the 功能分类 side's."""
+    assert spec.totals is not None and spec.uses is not None
+    rows = summary(scope, spec, ledger, leaves[:5], money)
+    closing = 1 + (spec.totals.year is not None) + (spec.totals.carryover is not None)
+    body, tail = rows[:len(rows) - closing], rows[len(rows) - closing:]
+    uses = [(item.label, _total(ledger, scope.catalog, item)) for item in spec.uses]
+    while len(body) < len(uses):
+        body.append(Row([Cell(None, "index"), Cell(""), Cell(None, money), Cell(""), Cell(None, money)]))
+    for i, row in enumerate(body):
+        label, amount = uses[i] if i < len(uses) else ("", None)
+        row.cells += [Cell(label), Cell(amount, money)]
+    for row in tail:  # the same wording and amount as the 功能分类 side
+        row.cells += [Cell(row.cells[3].value), Cell(row.cells[4].value, money)]
+    return numbered(body + tail)
+
+
+def procurement(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
+    """政府采购: 合计, then 货物, 工程, 服务 (and lines that give no category, last), each with its lines: the item,
+    its 采购组织形式, its amount. Procurement lines are not facts of the ledger: the scope's units give them."""
+    lines = [line for unit in scope.analysis.units for line in unit.procurement]
+    if not lines:
+        return []
+
+    def category(line: Any) -> str | None:
+        return line.category.value if line.category is not None else None
+
+    present: list[str | None] = list(PROCUREMENT_CATEGORIES) + ([None] if any(category(x) is None for x in lines) else [])
+    rows = [Row([Cell(None, "index"), Cell("合计"), Cell(""), Cell(sum((x.amount for x in lines), ZERO), money)],
+                level=0)]
+    for n, name in enumerate(present, start=1):
+        picked = [x for x in lines if category(x) == name]
+        rows.append(Row([Cell(None, "index"), Cell(cn_ordinal(n) + (name or "未分类")), Cell(""),
+                         Cell(sum((x.amount for x in picked), ZERO), money)], level=1))
+        rows += [Row([Cell(None, "index"), Cell(x.item), Cell(x.form.value if x.form is not None else ""),
+                      Cell(x.amount, money)], level=2) for x in picked]
+    return numbered(rows)
+
+
 LAYOUTS: dict[Layout, Callable[[Scope, TableSpec, Ledger, list[Column], CellKind], list[Row]]] = {
-    Layout.summary: summary, Layout.appropriation: appropriation}
+    Layout.summary: summary, Layout.appropriation: appropriation, Layout.uses: with_uses,
+    Layout.procurement: procurement}

@@ -78,6 +78,8 @@ class Layout(str, Enum):
 
     summary = "收支总表"  # income rows beside the year's 类 (table 1)
     appropriation = "财政拨款收支总表"  # appropriated income beside the 类 by fund, with carry-over rows (table 4)
+    uses = "收支总表（含支出用途）"  # income rows beside the year's 类 and beside the declared spending uses (Jiangsu)
+    procurement = "政府采购"  # the units' procurement lines by 货物/工程/服务, each with its 采购组织形式 (Jiangsu T12)
 
 
 class ClassRows(str, Enum):
@@ -93,6 +95,7 @@ class SpendingKind(str, Enum):
     operating = "经营支出"
     remit = "上解上级支出"
     subsidy = "对附属单位补助支出"
+    reserve = "单位预留机动经费"
 
 
 class Personnel(str, Enum):
@@ -109,7 +112,8 @@ class Pick(Strict):
     carryover: bool | None = Field(None, description="是否上年结转")
     economic: list[EconomicCode] | None = Field(None, description="经济分类编码（类 3 位或款 5 位）")
     running: bool | None = Field(None, description="是否机关运行经费（按分析的口径：行政、参公单位基本支出中的公用经费）；"
-                                                   "只用于固定行（items）表的列，由 compose.engine 计入")
+                                                   "只用于固定行（items）表的列和各表的 where，由 compose.engine 计入")
+    sub_source: list[Label] | None = Field(None, description="收入细分来源（如 专项收入）；写“无”计入没写细分来源的资金")
 
     def picks(self) -> bool:
         """Whether any condition is written."""
@@ -131,7 +135,12 @@ class Pick(Strict):
         if self.economic is not None:
             if fact.economic is None or not any(fact.economic.startswith(code) for code in self.economic):
                 return False
+        if self.sub_source is not None and (fact.sub_source or NO_SUB_SOURCE) not in self.sub_source:
+            return False
         return True
+
+
+NO_SUB_SOURCE = "无"  # a sub_source condition that counts the facts without one
 
 
 class Column(Pick):
@@ -177,6 +186,7 @@ class Totals(Strict):
 
 class Table(Strict):
     key: TableKey = Field(description="表的代号（t1、t2 …），数据文件的文件名用它")
+    label: Label | None = Field(None, description="标题上方的表号，如“公开 01 表”；省略则不印")
     title: Label = Field(description="表的标题")
     layout: Layout | None = Field(None, description="用程序排版的表式")
     landscape: bool = Field(False, description="横向页面")
@@ -192,6 +202,7 @@ class Table(Strict):
     income: list[Item] | None = Field(None, description="收入各行（收支总表一类表式）")
     spending: str | None = Field(None, max_length=200, description="支出各行的写法，如“{序号}{名称}”")
     spending_classes: ClassRows = Field(ClassRows.all, description="支出各行列出的类：全部（当年科目表的全部类）或 有金额")
+    uses: list[Item] | None = Field(None, description="按支出用途的支出各行（表式“收支总表（含支出用途）”）")
     totals: Totals | None = Field(None, description="合计、结转、总计各行的文字")
 
     def leaves(self) -> list[Column]:
@@ -270,7 +281,7 @@ DOC_FIELDS = ("名称", "编码", "年度", "上年")
 TABLE_FIELDS = ("称谓",) + DOC_FIELDS + ("单位",)
 PLACE = ("地区",)  # department.options.region: the headings and the cover may name the district (普陀区)
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "title": TABLE_FIELDS, "empty_note": TABLE_FIELDS, "banner": TABLE_FIELDS,
+    "title": TABLE_FIELDS, "label": TABLE_FIELDS, "empty_note": TABLE_FIELDS, "banner": TABLE_FIELDS,
     "headings.department": DOC_FIELDS + PLACE, "headings.units": DOC_FIELDS + PLACE,
     "headings.unit": ("序号",) + DOC_FIELDS + PLACE,
     "headings.tables": ("称谓",) + DOC_FIELDS + PLACE, "spending": ("序号", "名称", "编码"),
@@ -361,6 +372,8 @@ SHAPES = {
 LAYOUT_SHAPES = {  # the leaves a layout fills, in order (an appropriation table: one or more fund columns at the end)
     Layout.summary: [Value.seq, Value.label, Value.amount, Value.label, Value.amount],
     Layout.appropriation: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.amount],
+    Layout.uses: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.label, Value.amount],
+    Layout.procurement: [Value.seq, Value.label, Value.label, Value.amount],
 }
 
 
@@ -425,6 +438,7 @@ def _pattern(obj: Any, field: str, kind: str) -> Iterator[Finding]:
 
 def _table_checks(table: Table) -> Iterator[Finding]:
     yield from _pattern(table, "title", "title")
+    yield from _pattern(table, "label", "label")
     yield from _pattern(table, "empty_note", "empty_note")
     yield from _pattern(table, "spending", "spending")
     leaves = table.leaves()
@@ -445,8 +459,10 @@ def _table_checks(table: Table) -> Iterator[Finding]:
     if table.items is None:
         for leaf in leaves:
             if leaf.running is not None:
-                yield _error(leaf, "running", "running（机关运行经费）只用于固定行（items）表的列",
+                yield _error(leaf, "running", "running（机关运行经费）只用于固定行（items）表的列和 where",
                              "删除 running，或把这张表写成 items 表")
+    if table.layout is not Layout.uses and table.uses is not None:
+        yield _error(table, "uses", f"uses 只用于表式“{Layout.uses.value}”", f"删除 uses，或写 layout: {Layout.uses.value}")
     if table.layout is None:
         for name in ("income", "spending", "totals"):
             if getattr(table, name) is not None:
@@ -502,14 +518,15 @@ def _layout_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
     values = [leaf.value for leaf in leaves]
     if values[:1] != [Value.seq]:  # the 序号 column may be left out
         values = [Value.seq] + values
-    fits = values == shape if table.layout is Layout.summary else (
+    fits = values == shape if table.layout is not Layout.appropriation else (
         len(values) >= len(shape) and values[:5] == shape[:5] and all(v is Value.amount for v in values[5:]))
     if not fits:
         want = "（序号，可省略）、" + "、".join(v.value for v in shape[1:]) + ("（最后的金额列可有多列，各写资金来源）"
                                                  if table.layout is Layout.appropriation else "")
         yield _error(table, "columns", f"表式“{table.layout.value}”的各列应依次为：{want}；实际为："
                      f"{'、'.join(leaf.value.value for leaf in leaves)}")
-    for name in ("income", "spending", "totals"):
+    wanted = () if table.layout is Layout.procurement else ("income", "spending", "totals")
+    for name in wanted + (("uses",) if table.layout is Layout.uses else ()):
         if getattr(table, name) is None:
             yield _error(table, "layout", f"表式“{table.layout.value}”需要 {name}", "参照内置格式补上")
 

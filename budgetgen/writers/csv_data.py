@@ -21,6 +21,8 @@ def render(doc: Disclosure, options: Options) -> dict[str, bytes]:
         text = io.StringIO(newline="")
         writer = csv.writer(text)
         b = table.banner
+        if table.label:  # 公开 01 表, where the profile numbers its tables
+            writer.writerow(csv_row([table.label]))
         if b:  # the 预算年度 in its own column, a note such as 截止时间 with the unit's
             writer.writerow(csv_row([table.title, b.left, b.centre if b.year else "", b.right or b.extra or ""]))
         else:

@@ -48,6 +48,7 @@ def table_data(table: Table) -> dict:
         "header": grid(table.header, width),
         "rows": grid([row.cells for row in table.rows], width),
         "levels": [row.level for row in table.rows],
+        **({"label": table.label} if table.label else {}),  # 公开 01 表, where the profile numbers its tables
         "empty_note": table.empty_note,
         "notes": table.notes,
     }

@@ -373,6 +373,9 @@ class _Body:
         title = x.run(t.title)
         if t.toc:
             title = self.bookmarked(t.id, title)
+        if t.label:  # 公开 01 表, where the profile numbers its tables: above the title, on its page
+            self.para(x.run(t.label), S_BANNER, text=t.label, page_break_before=new_page, keep_next=True)
+            new_page = False
         self.para(title, S_TABLE_TITLE if t.toc else S_TABLE_CAPTION, text=t.title, target=t.id if t.toc else "",
                   page_break_before=new_page)
         grids = table_grids(t)

@@ -183,8 +183,12 @@ class SheetWriter:
         for i, w in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         row = 1
+        if table.label:  # 公开 01 表, where the profile numbers its tables
+            self.merged_text(row, table.label, self.s.note)
+            row += 1
         self.merged_text(row, table.title, self.s.title, height=30)
         row += 1
+        banner_row = row
         if table.banner is not None:
             self.banner(row)
             row += 1
@@ -203,7 +207,7 @@ class SheetWriter:
         if not table.lead:  # a lead block (a performance table's 绩效目标 …) is tall: frozen, it would fill the screen
             ws.freeze_panes = ws.cell(row=body_top, column=1).coordinate
         # banner and header repeat on every printed page (a lead block is printed once, so then only the header)
-        self.print_setup(2 if table.banner is not None and not table.lead else header_top, header_bottom)
+        self.print_setup(banner_row if table.banner is not None and not table.lead else header_top, header_bottom)
 
     # --- pieces -------------------------------------------------------------------------------------------
 
