@@ -13,7 +13,7 @@ import pytest
 from budgetgen.cli import main
 from budgetgen.document import Heading, Table
 from budgetgen.pipeline import prepare, validate
-from identities import ZERO, T, check_a3, check_a6, check_tree
+from identities import ZERO, T, check_a3, check_a6, check_jiangsu, check_tree, figure
 from render_util import SAMPLES
 
 SAMPLE = SAMPLES / "jiangsu-dept-2019"
@@ -111,34 +111,30 @@ def test_t9_columns(json_tables):
 
 # --- shared/checks.md identities, as they apply to Jiangsu's layout ------------------------------------------------
 
-def _f(text: str) -> Decimal:
-    return Decimal(text) if text else ZERO
-
-
 def test_t1_adds_up(json_tables):
     """A1 for three blocks: 当年收入小计 = the 一、二、三 income rows (一 = 1 + 2); 当年支出小计 = the 类 rows = the uses;
     合计 = 小计 + 结转; 收入合计 = 支出合计."""
     rows = json_tables["t1"].rows
-    by = {r[0]: _f(r[1]) for r in rows if r[0]}
+    by = {r[0]: figure(r[1]) for r in rows if r[0]}
     assert by["当年收入小计"] == by["一、财政拨款"] + by["二、财政专户管理资金"] + by["三、其他资金"]
     assert by["一、财政拨款"] == by["1. 一般公共预算"] + by["2. 政府性基金预算"]
     body = rows[:-3]
     year, carried, total = rows[-3:]
-    assert _f(year[3]) == sum((_f(r[3]) for r in body), ZERO) == _f(year[5]) == sum((_f(r[5]) for r in body), ZERO)
+    assert figure(year[3]) == sum((figure(r[3]) for r in body), ZERO) == figure(year[5]) == sum((figure(r[5]) for r in body), ZERO)
     assert by["收入合计"] == by["当年收入小计"] + by["上年结转资金"]
-    assert _f(total[3]) == _f(year[3]) + _f(carried[3]) == _f(total[5])
-    assert by["收入合计"] == _f(total[3])
+    assert figure(total[3]) == figure(year[3]) + figure(carried[3]) == figure(total[5])
+    assert by["收入合计"] == figure(total[3])
 
 
 def test_t2_adds_up(json_tables):
     t2 = json_tables["t2"]
-    by = {r[0]: _f(r[1]) for r in t2.rows}
+    by = {r[0]: figure(r[1]) for r in t2.rows}
     assert by["合计"] == sum((by[k] for k in ["一、一般公共预算资金", "二、政府性基金", "三、财政专户管理资金",
                                                "四、其他资金", "五、上年结转和结余资金"]), ZERO)
     assert by["一、一般公共预算资金"] == by["公共财政拨款（补助）资金"] + by["专项收入"]
     assert by["三、财政专户管理资金"] == by["专户管理教育收费"] + by["其他非税收入"]
     assert by["专户管理教育收费"] == Decimal("280.00")  # the sample's sub_source
-    assert by["合计"] == _f(json_tables["t1"].rows[-1][1])  # = T1 收入合计
+    assert by["合计"] == figure(json_tables["t1"].rows[-1][1])  # = T1 收入合计
 
 
 @pytest.mark.parametrize("kind", ["t3", "t5", "t7", "t10"])
@@ -152,14 +148,18 @@ def test_economic_tables(json_tables, kind):
     check_a6(json_tables[kind])
 
 
+def test_all_identities_of_identities_py(json_tables):
+    check_jiangsu(json_tables)  # the shared helper the property tests run (tests/test_profile_properties.py)
+
+
 def test_between_tables(json_tables):
     """X-identities: T3 合计 = T1 支出合计, its columns = T1's uses; T5 = T4's spending; T7 = T4's 一般公共预算;
     T6 合计 = T5 基本支出, T8 合计 = T7 基本支出; T11 = the 302 row of T8's 公用经费 at most."""
     t = json_tables
     total3 = t["t3"].rows[0]
     t1 = t["t1"].rows
-    assert t["t3"].get(total3, "合计") == _f(t1[-1][3])
-    assert [t["t3"].get(total3, k) for k in ["基本支出", "项目支出", "单位预留机动经费"]] == [_f(r[5]) for r in t1[:3]]
+    assert t["t3"].get(total3, "合计") == figure(t1[-1][3])
+    assert [t["t3"].get(total3, k) for k in ["基本支出", "项目支出", "单位预留机动经费"]] == [figure(r[5]) for r in t1[:3]]
     t4_year = t["t4"].find("支出/项目", "本年支出小计")
     assert t["t5"].get(t["t5"].rows[0], "合计") == t["t4"].get(t4_year, "合计")
     assert t["t7"].get(t["t7"].rows[0], "合计") == t["t4"].get(t4_year, "一般公共预算")
@@ -174,7 +174,7 @@ def test_between_tables(json_tables):
 def test_t9_adds_up(json_tables):
     t9 = json_tables["t9"]
     (row,) = t9.rows
-    v = dict(zip(T9_PATHS, (_f(x) for x in row), strict=True))
+    v = dict(zip(T9_PATHS, (figure(x) for x in row), strict=True))
     assert v["合计"] == v["“三公”经费/小计"] + v["会议费"] + v["培训费"]
     assert v["“三公”经费/小计"] == (v["“三公”经费/因公出国（境）费"] + v["“三公”经费/公务用车购置及运行维护费/小计"]
                                   + v["“三公”经费/公务接待费"])
@@ -195,9 +195,9 @@ def test_t12_procurement_by_category(json_tables):
     assert rows[0][0] == "合计"
     heads = [i for i, r in enumerate(rows) if r[0] in ("一、货物", "二、工程", "三、服务")]
     assert [rows[i][0] for i in heads] == ["一、货物", "二、工程", "三、服务"]
-    assert _f(rows[0][2]) == sum((_f(rows[i][2]) for i in heads), ZERO) == Decimal("1673.00")
+    assert figure(rows[0][2]) == sum((figure(rows[i][2]) for i in heads), ZERO) == Decimal("1673.00")
     for start, end in zip(heads, heads[1:] + [len(rows)], strict=True):
         items = rows[start + 1:end]
         assert items and all(r[1] in ("集中采购", "部门集中采购", "分散采购") for r in items)
-        assert _f(rows[start][2]) == sum((_f(r[2]) for r in items), ZERO)
+        assert figure(rows[start][2]) == sum((figure(r[2]) for r in items), ZERO)
     assert ["实训室改造工程", "分散采购", "95.00"] in rows

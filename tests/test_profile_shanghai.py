@@ -16,7 +16,7 @@ import pytest
 from budgetgen.cli import main
 from budgetgen.document import Heading, Table
 from budgetgen.pipeline import prepare
-from identities import T, check_a3, check_a6, check_tree
+from identities import T, check_shanghai_between, check_shanghai_inside, named
 from render_util import SAMPLES
 
 SAMPLE = SAMPLES / "shanghai-street-2025"
@@ -211,58 +211,14 @@ def test_narrative_in_wan(department):
 
 # --- identities (shared/checks.md) that hold for Shanghai's layout ------------------------------------------------
 
-def _named(table: dict) -> T:
-    """A JSON table with Shanghai's code/name headers read as identities.py names them (科目编码, 科目名称)."""
-    renamed = dict(table)
-    renamed["header"] = [[("科目编码" if h.endswith("科目编码") else "科目名称" if h.endswith("科目名称") else h)
-                          for h in row] for row in table["header"]]
-    return T(renamed)
-
-
 def _tables(data: dict) -> dict[str, T]:
-    return {t["kind"]: _named(t) for t in data["tables"] if t["kind"] in HEADERS}
+    return {t["kind"]: named(t) for t in data["tables"] if t["kind"] in HEADERS}
 
 
 def test_identities_inside_tables(data):
-    t = _tables(data)
-    for kind in ("t3", "t5", "t6", "t7"):
-        check_a3(t[kind])  # A3: 合计 = 基本支出 + 项目支出
-        check_tree(t[kind], (3, 5, 7))  # A4
-    check_tree(t["t2"], (3, 5, 7))
-    for row in t["t2"].rows:  # A2 as Shanghai lays it out: 合计 = the four sources
-        assert t["t2"].get(row, "合计") == sum((t["t2"].get(row, s) for s in ("财政拨款收入", "事业收入",
-                                                                           "事业单位经营收入", "其他收入")), Decimal(0))
-    check_a6(t["t8"])  # A6 on the economic table (8th here)
-    t1 = t["t1"]  # A1: 一、 = 1 + 2 + 3; 收入总计 = 一 + 二 + 三 + 四 = 支出总计 = the 类 rows
-    value = {r[0]: t1.get(r, "收入/预算数") for r in t1.rows if r[0]}
-    assert value["一、财政拨款收入"] == value["1. 一般公共预算"] + value["2. 政府性基金预算"] + value["3. 国有资本经营预算"]
-    assert value["收入总计"] == sum((value[k] for k in ("一、财政拨款收入", "二、事业收入", "三、事业单位经营收入",
-                                                     "四、其他收入")), Decimal(0))
-    spending = [t1.get(r, "支出/预算数") for r in t1.rows[:-1] if r[2]]
-    assert sum(spending, Decimal(0)) == t1.get(t1.rows[-1], "支出/预算数") == value["收入总计"]
-    t4 = t["t4"]  # A5: each 类's 合计 = its funds; 收入总计 = 支出总计
-    funds = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
-    for row in t4.rows:
-        assert t4.get(row, "合计") == sum((t4.get(row, f) for f in funds), Decimal(0)), row
-    assert t4.get(t4.rows[-1], "预算数") == t4.get(t4.rows[-1], "合计")
-    t9 = t["t9"]  # A7 as Shanghai lays it out
-    (row,) = t9.rows
-    assert t9.get(row, "“三公”经费预算数/合计") == (t9.get(row, "因公出国(境)费") + t9.get(row, "公务接待费")
-                                                + t9.get(row, "小计"))
-    assert t9.get(row, "小计") == t9.get(row, "购置费") + t9.get(row, "运行费")
+    check_shanghai_inside(_tables(data))  # identities.py: A1–A7 as Shanghai lays its tables out
 
 
 def test_identities_between_tables(data, department):
     t = _tables(data)
-    total = t["t1"].get(t["t1"].rows[-1], "收入/预算数")
-    assert t["t2"].get(t["t2"].rows[0], "合计") == t["t3"].get(t["t3"].rows[0], "合计") == total  # X3
-    t4_total = t["t4"].rows[-1]
-    assert t["t5"].get(t["t5"].rows[0], "合计") == t["t4"].get(t4_total, "一般公共预算")  # X2
-    assert t["t4"].get(t4_total, "预算数") == t["t2"].get(t["t2"].rows[0], "财政拨款收入")  # X1
-    assert t["t8"].get(t["t8"].rows[0], "合计") == t["t5"].get(t["t5"].rows[0], "基本支出")  # X5
-    # T5's 类 rows against T4's 一般公共预算 column, by name
-    by_name = {r[1]: t["t5"].get(r, "合计") for r in t["t5"].rows if len(r[0]) == 3}
-    in_t4 = {r[2].split("、", 1)[1]: t["t4"].get(r, "一般公共预算") for r in t["t4"].rows[:-1] if r[2]}
-    assert {n: v for n, v in in_t4.items() if v} == by_name
-    # 机关运行经费: the table's column is the analysis' figure the notes quote
-    assert t["t9"].get(t["t9"].rows[0], "机关运行经费预算数") == Decimal("210.57")
+    check_shanghai_between(t, running=Decimal("210.57"))  # X1–X5; 机关运行经费 = the analysis' figure the notes quote

@@ -242,6 +242,11 @@ def _classes(spec: TableSpec, classes: tuple[tuple[str, str], ...],
     return tuple((code, name) for code, name in classes if code and by_class.get(code))
 
 
+def totals_carry(spec: TableSpec) -> bool:
+    """Whether a two-sided layout prints a carry-over row (上年结转); without one its income rows include it."""
+    return spec.totals is not None and spec.totals.carryover is not None
+
+
 def numbered(rows: list[Row]) -> list[Row]:
     """Every 序号 cell filled with 1, 2, 3 …"""
     for i, row in enumerate(rows, start=1):
@@ -258,9 +263,12 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     totals, carry-over and grand totals."""
     assert spec.income is not None and spec.spending is not None and spec.totals is not None
     catalog = scope.catalog
-    current = ledger.where(lambda f: not f.carryover)
+    # Without a carry-over row (上海区级) the income rows hold the carried-over money too, so that they add up to
+    # 收入总计; with one, they are this year's income and the carry-over row the rest.
+    carry_row = spec.totals.carryover is not None
+    current = ledger.where(lambda f: not f.carryover) if carry_row else ledger
     analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
-    known = _analysed_income(scope) if analysed else {}
+    known = _analysed_income(scope) if analysed and carry_row else {}
     income = [(item.label, _income_row(item, known, current, catalog)) for item in spec.income]
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
@@ -307,7 +315,7 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
     def income_of(part: Ledger) -> list[tuple[str, Decimal]]:
         return [(item.label, _total(part, catalog, item)) for item in spec.income or []]
 
-    income = income_of(current)
+    income = income_of(current if totals_carry(spec) else ledger)  # no carry-over row: the rows hold it (summary)
     classes = _classes(spec, catalog.classes, ledger.by(lambda f: f.function[:3]))
     pattern = spec.spending
     rows = []
