@@ -73,3 +73,39 @@ def libreoffice_pdf(sources: list[Path], out: Path, layout: bool = False, timeou
             pytest.fail(output)
         texts[source.stem] = pdftotext(pdf, layout=layout)
     return texts
+
+
+# --- DOCX tables read back (python-docx's XML) ---------------------------------------------------------------
+
+def docx_cell_text(tc) -> str:
+    return "\n".join("".join(t.text or "" if t.tag == _qn("w:t") else "\n" for t in p.iter(_qn("w:t"), _qn("w:br")))
+                     for p in tc.iter(_qn("w:p")))
+
+
+def table_grid(tbl) -> list[list[str]]:
+    """A w:tbl as a full grid of texts, merges resolved the way the JSON writes them: a vertically merged cell's
+    text repeats down its rows, a horizontally spanned cell leaves blanks after it."""
+    width = len(tbl.find(_qn("w:tblGrid")).findall(_qn("w:gridCol")))
+    grid: list[list[str]] = []
+    for tr in tbl.iterchildren(_qn("w:tr")):
+        line: list[str] = []
+        for tc in tr.iterchildren(_qn("w:tc")):
+            tcpr = tc.find(_qn("w:tcPr"))
+            span_el = tcpr.find(_qn("w:gridSpan")) if tcpr is not None else None
+            span = int(span_el.get(_qn("w:val"))) if span_el is not None else 1
+            vmerge = tcpr.find(_qn("w:vMerge")) if tcpr is not None else None
+            if vmerge is not None and vmerge.get(_qn("w:val")) != "restart":
+                text = grid[-1][len(line)]  # continues the cell above
+            else:
+                text = docx_cell_text(tc)
+            line.append(text)
+            line.extend([""] * (span - 1))
+        assert len(line) == width, f"row of {len(line)} cells in a grid of {width}"
+        grid.append(line)
+    return grid
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)

@@ -184,7 +184,9 @@ def test_identify_reads_code_and_name_before_rendering(tmp_path, monkeypatch):
     from budgetgen import batch
 
     found = [batch.identify(d) for d in batch.discover([SAMPLES])]
-    assert {(o.code, o.name) for o in found} == {("201", "中国共产党魏县委员会办公室"), ("201", "中共巨鹿县委办公室")}
+    assert {(o.code, o.name) for o in found} == {
+        ("201", "中国共产党魏县委员会办公室"), ("201", "中共巨鹿县委办公室"), ("601", "柳泉镇人民政府"),
+        ("147", "上海市普陀区人民政府澄溪街道办事处"), ("135", "江苏省质量和标准化厅")}
     broken = tmp_path / "坏" / "department.yaml"
     broken.parent.mkdir()
     broken.write_text("department: [\n", encoding="utf-8")

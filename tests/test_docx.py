@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from budgetgen.cli import main
 from budgetgen.document import Heading, Table
 from budgetgen.writers.docx import render_docx
-from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf, pdf_pages
+from render_util import ROOT, SAMPLE_NAMES, SAMPLES, libreoffice_pdf, pdf_pages, table_grid
 
 EAST_ASIAN_FONTS = {"SimSun", "FangSong", "SimHei"}
 
@@ -35,34 +35,6 @@ def rendered(render_samples) -> dict[str, dict]:
 
 
 # --- reading the DOCX back -------------------------------------------------------------------------------
-
-def cell_text(tc) -> str:
-    return "\n".join("".join(t.text or "" if t.tag == qn("w:t") else "\n" for t in p.iter(qn("w:t"), qn("w:br")))
-                     for p in tc.iter(qn("w:p")))
-
-
-def table_grid(tbl) -> list[list[str]]:
-    """A w:tbl as a full grid of texts, merges resolved the way the JSON writes them: a vertically merged cell's
-    text repeats down its rows, a horizontally spanned cell leaves blanks after it."""
-    width = len(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
-    grid: list[list[str]] = []
-    for tr in tbl.iterchildren(qn("w:tr")):
-        line: list[str] = []
-        for tc in tr.iterchildren(qn("w:tc")):
-            tcpr = tc.find(qn("w:tcPr"))
-            span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
-            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
-            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
-            if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
-                text = grid[-1][len(line)]  # continues the cell above
-            else:
-                text = cell_text(tc)
-            line.append(text)
-            line.extend([""] * (span - 1))
-        assert len(line) == width, f"row of {len(line)} cells in a grid of {width}"
-        grid.append(line)
-    return grid
-
 
 def row_flags(tbl) -> list[tuple[bool, bool]]:
     """(repeats as header row, never splits) for each row."""

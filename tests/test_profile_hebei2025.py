@@ -19,8 +19,7 @@ from budgetgen import profiles
 from budgetgen.cli import main
 from identities import (check_a1, check_a2, check_a3, check_a5, check_a6, check_a7, check_tree, check_x1, check_x2,
                         check_x3, check_x4, check_x5, check_x6, check_x7, each_scope, scopes_of)
-from render_util import SAMPLES
-from test_docx import table_grid
+from render_util import SAMPLES, table_grid
 
 NAME = "hebei-township-2025"
 SAMPLE = SAMPLES / NAME
