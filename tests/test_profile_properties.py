@@ -150,7 +150,23 @@ def test_running_cost_of_own_income_xfail():
 
 
 @pytest.mark.xfail(strict=True, reason="江苏省级 has no 国有资本经营预算 row or column: such money is in T1's 一、财政拨款 and "
-                                        "T2's 合计 but in none of their rows, and missing from T4; validate says nothing")
+                                        "T2's 合计 but in none of their rows, and missing from T4 (validate warns: "
+                                        "test_jiangsu_state_capital_money_is_a_warning)")
 def test_jiangsu_state_capital_money_xfail():
     _, data = disclosure(minimal({"source": "国有资本经营预算"}), "江苏省级")
     identities.check_jiangsu_t1(identities.by_kind(data)["t1"])  # 一、财政拨款 1.00 ≠ 1. 0.00 + 2. 0.00
+
+
+def test_jiangsu_state_capital_money_is_a_warning(tmp_path):
+    """Money of a source the profile's 收支总表 has no row for is named, with its file and line, not left silent."""
+    from budgetgen.pipeline import validate
+
+    spec = minimal({"source": "国有资本经营预算"})
+    spec["department"]["options"] = {"profile": "江苏省级"}
+    _, findings = validate(gen.write_yaml(spec, tmp_path, split=False))
+    found = [f for f in findings if f.code == "source-not-printed"]
+    assert len(found) == 1 and "国有资本经营预算" in found[0].message and found[0].line
+    spec["department"]["options"] = {"profile": "河北县级"}  # whose 收支总表 has the row: nothing to say
+    (tmp_path / "budget.yaml").unlink()
+    _, findings = validate(gen.write_yaml(spec, tmp_path, split=False))
+    assert not [f for f in findings if f.code == "source-not-printed"]

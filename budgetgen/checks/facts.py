@@ -21,6 +21,7 @@ def check_facts(budget: Budget, catalog) -> list[Finding]:
     out += _sub_sources(budget)
     out += _reserve(budget, catalog)
     out += _procurement(budget)
+    out += _unshown_sources(budget)
     for unit in budget.units:
         if unit.assets is not None:
             out += _assets(unit.assets)
@@ -99,6 +100,37 @@ def reserve_printed(budget: Budget) -> bool:
             if pick.kind is not None and [k.value for k in pick.kind] == [Kind.reserve.value]:
                 return True
     return False
+
+
+def _unshown_sources(budget: Budget) -> list[Finding]:
+    """Money of a source that no income row of the profile's 收支总表 picks: counted in 收入合计 but shown on no
+    row of its own (Jiangsu's 2019 table has no 国有资本经营 row), so the rows would not add up to the total."""
+    loaded = getattr(budget, "profile", None)
+    if loaded is None:
+        return []
+    summary = next((t for t in loaded.profile.tables if t.income), None)
+    if summary is None:
+        return []
+
+    def leaves(items: list) -> Iterator:
+        for item in items:
+            yield from leaves(item.items) if item.items else [item]
+
+    rows = list(leaves(summary.income or []))
+    if any(row.source is None for row in rows):  # a row without a source condition takes every source
+        return []
+    shown = {source for row in rows for source in row.source or []}
+    out = []
+    for source in Source:
+        lines = [(line, owner) for line, owner in _lines(budget) if line.source is source and line.amount]
+        if source in shown or not lines:
+            continue
+        total = sum((line.amount for line, _ in lines), ZERO)
+        out.append(at(lines[0][1], W, f"资金来源“{source.value}”共 {fmt.money(total)} 万元（{len(lines)} 笔）计入收入合计，"
+                                      f"但公开格式“{loaded.name}”的{summary.title}没有这种来源的收入行，各行之和将小于合计",
+                      "source", "核对资金来源；确有这种资金时选用列示它的公开格式，或在格式的收入各行中加上它",
+                      "source-not-printed"))
+    return out
 
 
 def _reserve(budget: Budget, catalog) -> list[Finding]:
