@@ -378,7 +378,7 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
     except ValidationError as exc:
         findings.extend(finding_from_pydantic(err, smap, Fragment) for err in exc.errors())
         return LoadedFile(smap, _salvage(data, smap), partial=True), findings
-    _attach(fragment, smap, ())
+    attach_positions(fragment, smap, ())
     return LoadedFile(smap, fragment), findings
 
 
@@ -413,24 +413,25 @@ def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
         fragment = Fragment.model_validate({k: v for k, v in kept.items() if k not in places})
     except ValidationError:  # pragma: no cover - every part was validated alone
         return None
-    _attach(fragment, smap, ())
+    attach_positions(fragment, smap, ())
     for key, items in ((k, kept[k]) for k in places):
         setattr(fragment, key, items)
         for item, i in zip(items, places[key], strict=True):
-            _attach(item, smap, (key, i))
+            attach_positions(item, smap, (key, i))
     return fragment
 
 
-def _attach(obj: Any, smap: SourceMap, path: Path_) -> None:
-    """Give every model object its Loc, so later checks can point at the YAML line."""
+def attach_positions(obj: Any, smap: SourceMap, path: Path_ = ()) -> None:
+    """Give every model object (budgetgen's Strict models: department data, profiles) its Loc, so later checks can
+    point at the YAML line."""
     if isinstance(obj, Strict):
         place(obj, Loc(smap, path))
     if isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
-            _attach(getattr(obj, name), smap, path + (name,))
+            attach_positions(getattr(obj, name), smap, path + (name,))
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
-            _attach(item, smap, path + (i,))
+            attach_positions(item, smap, path + (i,))
 
 
 def yaml_files(root: Path) -> list[Path]:

@@ -19,11 +19,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import Field, StringConstraints, ValidationError
 
 from ..errors import Finding, Severity
 from ..model.budget import AmountUnit, Source, Strict
-from ..model.loader import PROFILE_POINTER, display_name, read_yaml
+from ..model.loader import PROFILE_POINTER, attach_positions, display_name, read_yaml
 from ..model.messages import finding_from_pydantic
 from ..model.positions import Loc, SourceMap, loc_of, place, position_of
 
@@ -338,7 +338,7 @@ def _read(path: Path, shown: str) -> tuple[Profile | None, tuple[Finding, ...]]:
     except ValidationError as exc:
         findings.extend(_profile_finding(err, smap) for err in exc.errors())
         return None, tuple(findings)
-    _attach(profile, smap, ())
+    attach_positions(profile, smap)
     findings.extend(_checks(profile))
     findings.extend(_notes_files(profile, path.parent))
     failed = any(f.severity is Severity.error for f in findings)
@@ -349,18 +349,6 @@ def _profile_finding(err: Any, smap: SourceMap) -> Finding:
     found = finding_from_pydantic(err, smap, Profile)
     return Finding(found.severity, found.message, found.file, found.line, found.column, found.path, found.fix,
                    found.code.replace("schema-", "profile-", 1))
-
-
-def _attach(obj: Any, smap: SourceMap, path: tuple) -> None:
-    """Every model object's place in the file, for the checks' findings."""
-    if isinstance(obj, Strict):
-        place(obj, Loc(smap, path))
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            _attach(getattr(obj, name), smap, path + (name,))
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            _attach(item, smap, path + (i,))
 
 
 # --- checks beyond the models: placeholders and the shape of each table ---------------------------------------
