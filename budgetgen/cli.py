@@ -84,8 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     pf.add_argument("name", nargs="?", default=None, metavar="格式", help="内置格式名称，如 河北县级")
     pf.add_argument("--out", type=Path, default=None, metavar="目录", help="新格式目录（不存在或为空）")
 
-    s = sub.add_parser("schema", help="输出 YAML 数据的 JSON Schema")
+    s = sub.add_parser("schema", help="输出 YAML 数据（或公开格式 profile.yaml）的 JSON Schema")
     s.add_argument("--out", type=Path, default=None, metavar="文件", help="写入文件（默认打印到屏幕）")
+    s.add_argument("--profile", action="store_true", help="输出公开格式文件 profile.yaml 的 Schema（默认：部门数据）")
     return p
 
 
@@ -379,7 +380,7 @@ def cmd_profile(args) -> int:
 def cmd_schema(args) -> int:
     from .schema import schema_text
 
-    text = schema_text()
+    text = schema_text("profile" if args.profile else "budget")
     if args.out is None:
         sys.stdout.write(text)
     else:

@@ -6,6 +6,7 @@ import json
 import re
 
 import jsonschema
+import pytest
 import yaml
 
 from budgetgen.schema import schema_text
@@ -102,3 +103,22 @@ def test_the_schema_pattern_is_the_loaders():
 
     walk(json.loads(schema_text()))
     assert NUMBER_PATTERN in patterns
+
+
+# --- profile.yaml: the schema an editor checks a bureau's 公开格式 with -------------------------------------------
+
+def test_committed_profile_schema_matches_the_model():
+    committed = (ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text("profile"), "运行 budgetgen schema --profile --out schemas/profile.schema.json 更新"
+
+
+def test_built_in_profiles_validate_and_a_misspelt_key_does_not():
+    schema = json.loads(schema_text("profile"))
+    files = sorted((ROOT / "budgetgen" / "profiles").glob("*/profile.yaml"))
+    assert {p.parent.name for p in files} == {"河北县级", "河北2025", "上海区级", "江苏省级"}
+    for path in files:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    data = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    data["tables"][0]["titel"] = data["tables"][0].pop("title")  # the typo validate names at its line
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
