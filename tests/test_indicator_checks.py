@@ -92,3 +92,30 @@ def test_code_format_errors_give_an_example_of_their_own_kind(tmp_path):
     assert "如 30101" in findings["units[0].basic[0].economic"].fix
     assert "如 2013101" in findings["units[0].basic[1].function"].fix
     assert "amount_unit: 元" in findings["units[0].basic[1].amount"].fix
+
+
+def test_cost_as_a_first_level_indicator_is_the_2021_framework_not_a_mistake():
+    """成本指标 as a 一级指标 (经济成本指标 …) is accepted beside the older 产出指标 → 成本指标; a 二级指标 it does not
+    hold is still named."""
+    b = budget("50.00万元")
+    cost = b.projects[0].indicators[1]
+    cost.level1, cost.level2 = "成本指标", "经济成本指标"
+    found = codes(b)
+    assert not {"unknown-level1", "missing-cost", "level2-mismatch"} & set(found), found
+    assert "missing-level1" not in found  # the older form never required it
+    cost.level2 = "数量指标"
+    assert "level2-mismatch" in codes(b)
+
+
+def test_render_of_the_current_folder_names_files_after_it(tmp_path, monkeypatch):
+    """`budgetgen render .` inside a department folder: the files carry the folder's name, not "disclosure"."""
+    import shutil
+
+    from budgetgen.cli import main
+    from render_util import SAMPLES
+
+    dept = tmp_path / "巨鹿"
+    shutil.copytree(SAMPLES / "wei-2021", dept)
+    monkeypatch.chdir(dept)
+    assert main(["render", ".", "--format", "json", "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "巨鹿.json").is_file()

@@ -15,6 +15,10 @@ LEVELS: dict[str, set[str]] = {
     "效益指标": {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"},
     "满意度指标": {"服务对象满意度指标"},
 }
+# The 2021 framework (财政部 项目支出绩效目标) makes 成本指标 a 一级指标 of its own; accepted beside the older form
+# (成本指标 as a 二级指标 of 产出指标), never required.
+COST_LEVEL1 = {"成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}}
+ACCEPTED = {**LEVELS, **COST_LEVEL1}
 PLACEHOLDER = re.compile(r"目标内容\s*\d|XX|xx|××|\{[^}]*\}|待填写|待补充|……|\.\.\.\.\.\.")
 MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
@@ -96,7 +100,7 @@ def _grid(project: Project, budget: Decimal) -> list[Finding]:
                           f"至少填写一行 level1: {level1}", "missing-level1"))
     seen: set[tuple[str, str, str, str]] = set()
     costs = [row for row in rows if row.level2 == "成本指标"]
-    if any(row.level1 == "产出指标" for row in rows) and not costs:
+    if any(row.level1 == "产出指标" for row in rows) and not costs and "成本指标" not in present:
         out.append(at(project, W, "产出指标中没有成本指标", "indicators", code="missing-cost"))
     for row in rows:
         out.extend(_row(row, budget))
@@ -133,11 +137,12 @@ def _cost(row: Indicator, budget: Decimal) -> list[Finding]:
 
 def _row(row: Indicator, budget: Decimal) -> list[Finding]:
     out: list[Finding] = []
-    if row.level1 not in LEVELS:
-        out.append(at(row, W, f"一级指标“{row.level1}”不是产出指标、效益指标或满意度指标", "level1", code="unknown-level1"))
-    elif row.level2 not in LEVELS[row.level1]:
-        owner = next((k for k, v in LEVELS.items() if row.level2 in v), None)
-        fix = f"“{row.level2}”属于{owner}" if owner else "可选：" + "、".join(LEVELS[row.level1])
+    if row.level1 not in ACCEPTED:
+        out.append(at(row, W, f"一级指标“{row.level1}”不是产出指标、成本指标、效益指标或满意度指标", "level1",
+                      code="unknown-level1"))
+    elif row.level2 not in ACCEPTED[row.level1]:
+        owner = next((k for k, v in ACCEPTED.items() if row.level2 in v), None)
+        fix = f"“{row.level2}”属于{owner}" if owner else "可选：" + "、".join(ACCEPTED[row.level1])
         out.append(at(row, W, f"二级指标“{row.level2}”不属于一级指标“{row.level1}”", "level2", fix, "level2-mismatch"))
     for field in ("name", "description", "value", "basis"):
         if (hit := placeholder(getattr(row, field))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -603,5 +604,5 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
     level = firsts.get("level", (Level.county,))[0]
     unit = firsts.get("amount_unit", (AmountUnit.wan,))[0]
     return Budget(budget_year=year, level=level, amount_unit=unit, department=department, units=units,
-                  projects=projects, source_name=root.stem if root.is_file() else root.name, draft=draft,
+                  projects=projects, source_name=root.stem if root.is_file() else Path(os.path.abspath(root)).name, draft=draft,
                   draft_at=draft_at, partial=broken)
