@@ -108,6 +108,14 @@ def next_folder(folder: Path, year: int) -> Path:
     return folder.with_name(new + (folder.suffix if folder.is_file() else ""))
 
 
+def splice(text: str, changes: list[tuple[int, int, str]]) -> str:
+    """The text with each (start, end, new) replaced, last first so earlier offsets stay right: new-year's and
+    import's edits of a clerk's file, keeping everything else (comments, quoting, indentation) as it was."""
+    for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     """Copy this year's folder; next year's budget_year, this year's computed figures as last year's.
 
@@ -196,8 +204,7 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
             department += 1
         if not changes:
             continue
-        for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
-            text = text[:start] + new + text[end:]
+        text = splice(text, changes)
         _check(text, path, year, "department" in keys)
         edits[rel] = text
         if encoding != "utf-8":

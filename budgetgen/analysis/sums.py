@@ -185,5 +185,5 @@ def procurement_totals(units: list[Unit]) -> ProcurementTotals:
             by_form[form] += line.amount
             by_both[category, form] += line.amount
             sme_by_category[category] += line.sme_reserved or ZERO
-    sme = sum((line.sme_reserved or ZERO for u in units for line in u.procurement), ZERO)
+    sme = sum(sme_by_category.values(), ZERO)
     return ProcurementTotals(by_fund, sme, dict(by_category), dict(by_form), dict(by_both), dict(sme_by_category))

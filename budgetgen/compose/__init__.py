@@ -15,6 +15,7 @@ from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
 from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Unit
+from ..model.numbers import plain
 from .grid import H, header
 from .notes import AppropriationItem, ScopeText, environment, render_notes
 from .performance import performance_blocks
@@ -250,10 +251,7 @@ def procurement_table(budget: Budget, scope: Scope, units: list[Unit]) -> Table:
 
 def _plain(value: Decimal | None) -> str:
     """A quantity as typed, without trailing zeros (35, 1.5)."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return text
+    return "" if value is None else plain(value)
 
 
 def assets_table(scope: Scope) -> Table:

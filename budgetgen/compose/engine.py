@@ -372,12 +372,12 @@ def procurement(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Colu
         return line.category.value if line.category is not None else None
 
     present: list[str | None] = list(PROCUREMENT_CATEGORIES) + ([None] if any(category(x) is None for x in lines) else [])
-    rows = [Row([Cell(None, "index"), Cell("合计"), Cell(""), Cell(sum((x.amount for x in lines), ZERO), money)],
-                level=0)]
+    totals = scope.analysis.procurement  # the same sums the notes quote
+    rows = [Row([Cell(None, "index"), Cell("合计"), Cell(""), Cell(totals.total, money)], level=0)]
     for n, name in enumerate(present, start=1):
         picked = [x for x in lines if category(x) == name]
         rows.append(Row([Cell(None, "index"), Cell(cn_ordinal(n) + (name or "未分类")), Cell(""),
-                         Cell(sum((x.amount for x in picked), ZERO), money)], level=1))
+                         Cell(totals.by_category.get(name, ZERO), money)], level=1))
         rows += [Row([Cell(None, "index"), Cell(x.item), Cell(x.form.value if x.form is not None else ""),
                       Cell(x.amount, money)], level=2) for x in picked]
     return numbered(rows)

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Finding, Severity
-from ..scaffold import _line_start, _read_text, _value_end
+from ..scaffold import _line_start, _read_text, _value_end, splice
 from .build import (DepartmentOut, ProjectOut, basic_lines, department_file, file_stem, project_figures,
                     project_file, project_texts, scalar, unit_file)
 
@@ -143,12 +143,6 @@ def remove_item(text: str, node: yaml.MappingNode) -> Change:
     return (_line_start(text, node.start_mark.index), _value_end(text, k, v), "")
 
 
-def apply(text: str, changes: list[Change]) -> str:
-    for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
 @dataclass
 class Plan:
     """The folder's new content: files to write (relative path → text) and files to remove, with what it did."""
@@ -227,7 +221,7 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
         if only_items:
             out.remove.append(rel)
         else:
-            out.write[rel] = apply(existing.texts[rel], edits)
+            out.write[rel] = splice(existing.texts[rel], edits)
     return out
 
 

@@ -47,4 +47,4 @@ def number_text(value: Any) -> Any:
 def plain(figure: Decimal) -> str:
     """A figure as a clerk should type it: 1E+1 -> 10 (no exponent, no trailing zeros)."""
     text = format(figure, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return (text.rstrip("0").rstrip(".") or "0") if "." in text else text
