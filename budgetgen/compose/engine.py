@@ -350,7 +350,7 @@ def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column
     rows = summary(scope, spec, ledger, leaves[:5], money)
     closing = 1 + (spec.totals.year is not None) + (spec.totals.carryover is not None)
     body, tail = rows[:len(rows) - closing], rows[len(rows) - closing:]
-    uses = [(item.label, _total(ledger, scope.catalog, item)) for item in spec.uses]
+    uses = [(item.label, _use_total(scope, spec, ledger, item)) for item in spec.uses]
     while len(body) < len(uses):
         body.append(Row([Cell(None, "index"), Cell(""), Cell(None, money), Cell(""), Cell(None, money)]))
     for i, row in enumerate(body):
@@ -359,6 +359,17 @@ def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column
     for row in tail:  # the same wording and amount as the 功能分类 side
         row.cells += [Cell(row.cells[3].value), Cell(row.cells[4].value, money)]
     return numbered(body + tail)
+
+
+def _use_total(scope: Scope, spec: TableSpec, ledger: Ledger, item: Item) -> Decimal:
+    """A spending-use row: the analysis' own sums by use when the row picks by kind alone over the whole scope
+    (Jiangsu's 一、基本支出 adds four kinds); else the facts it picks."""
+    by_kind_only = item.kind is not None and all(getattr(item, name) is None for name in Pick.model_fields
+                                                  if name != "kind")
+    if spec.where is None and by_kind_only and not item.items:
+        assert item.kind is not None
+        return sum((scope.analysis.spending_by_use.get(kind.value, ZERO) for kind in item.kind), ZERO)
+    return _total(ledger, scope.catalog, item)
 
 
 def procurement(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
