@@ -121,14 +121,16 @@ class Outcome:
 
 
 def render_one(dept: Department, out: Path, formats: list[str], templates: Path | None,
-               pdf_variant: str | None, stem_of: Callable[[str], str], profile: Path | None = None) -> Outcome:
-    """Render one department; every failure is caught and described, so the others carry on."""
+               pdf_variant: str | None, stem_of: Callable[[str], str], profile: Path | None = None,
+               units: bool = False) -> Outcome:
+    """Render one department (with `units`, each unit's own 单位预算 too, in the same set of files); every failure
+    is caught and described, so the others carry on."""
     from . import writers
-    from .pipeline import prepare
+    from .pipeline import prepare_all
 
     outcome = Outcome(str(dept.path))
     try:
-        doc, findings = prepare(dept.path, templates, profile)
+        documents, findings = prepare_all(dept.path, templates, profile, units)
     except InputError as exc:
         outcome.findings = exc.findings
         outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"
@@ -136,11 +138,15 @@ def render_one(dept: Department, out: Path, formats: list[str], templates: Path 
     except Exception as exc:  # noqa: BLE001 - one department's surprise must not stop a county
         outcome.failure = describe_failure(exc)
         return outcome
+    doc = documents[0]
     outcome.findings, outcome.name, outcome.code = findings, doc.department_name, doc.department_code
     target = out / dept.relative
     options = writers.Options(templates=templates, pdf_variant=pdf_variant)
-    try:  # every format staged, then moved in together: all or nothing
-        outcome.written = [str(p) for p in writers.write(doc, target, stem_of(doc.source_name), formats, options)]
+    # a unit's files: the department's name, then the unit's code and name (unique, and sorted beside it)
+    named = [(doc, stem_of(doc.source_name))] + [
+        (unit, stem_of(f"{unit.source_name}-{unit.department_code}-{unit.department_name}")) for unit in documents[1:]]
+    try:  # every format of every document staged, then moved in together: all or nothing
+        outcome.written = [str(p) for p in writers.write_all(named, target, formats, options)]
     except writers.CommitError as exc:
         outcome.failure = commit_failure(exc, target)
     except writers.FormatFailed as exc:

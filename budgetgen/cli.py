@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf-variant", default=None, metavar="变体",
                    help="PDF 归档/无障碍变体，如 pdf/a-3b、pdf/ua-1（交给 WeasyPrint）")
     r.add_argument("--jobs", type=int, default=None, metavar="N", help="同时处理的部门数（默认等于 CPU 核数）")
+    r.add_argument("--units", action="store_true",
+                   help="另为每个所属单位生成本单位的单位预算（文件名为 部门目录名-单位编码-单位名称）")
 
     c = sub.add_parser("check", help="检查多个部门，生成汇总报告（HTML、CSV、JSON）")
     c.add_argument("paths", nargs="+", type=Path, metavar="路径", help="部门目录，或包含多个部门目录的上级目录")
@@ -185,7 +187,7 @@ def cmd_render(args) -> int:
     profile = _profile(args.profile)
     departments = _departments(args.paths)
     work = partial(batch.render_one, out=args.out, formats=formats, templates=args.templates,
-                   pdf_variant=args.pdf_variant, stem_of=output_stem, profile=profile)
+                   pdf_variant=args.pdf_variant, stem_of=output_stem, profile=profile, units=args.units)
     single = len(departments) == 1
     outcomes = batch.run_unique(departments, work, args.jobs or batch.default_jobs(),
                                 (lambda o: None) if single else _progress(departments, "生成"))

@@ -12,7 +12,7 @@ from .analysis import BudgetAnalysis, analyse
 from .document import Disclosure
 from .errors import Finding, InputError, Severity
 from .model.additions import read_additions
-from .model.budget import Budget
+from .model.budget import Budget, DocumentKind
 from .model.loader import load_budget
 
 
@@ -33,13 +33,14 @@ def check(budget: Budget, analysis: BudgetAnalysis | None = None) -> list[Findin
     return _sorted(budget.load_findings + checks.check(budget, analysis or analyse(budget)))
 
 
-def build(budget: Budget, templates: Path | None = None) -> Disclosure:
-    """The disclosure of a loaded budget; InputError (with every finding) when check() finds errors."""
+def build(budget: Budget, templates: Path | None = None, unit: str | None = None) -> Disclosure:
+    """The disclosure of a loaded budget (or, with `unit`, that unit's own 单位预算); InputError (with every
+    finding) when check() finds errors."""
     analysis = analyse(budget)
     findings = check(budget, analysis)
     if _failed(findings):
         raise InputError(findings)
-    return compose.build(budget, analysis, templates)
+    return compose.build(budget, analysis, templates, unit=unit)
 
 
 def write(doc: Disclosure, out: str | Path, formats: Iterable[str] | None = None, *, stem: str | None = None,
@@ -84,11 +85,22 @@ def validate(path: Path, profile: Path | None = None) -> tuple[Budget | None, li
 def prepare(path: Path, templates: Path | None = None,
             profile: Path | None = None) -> tuple[Disclosure, list[Finding]]:
     """The disclosure of one department; raises InputError (with every finding) when there are errors."""
+    documents, findings = prepare_all(path, templates, profile)
+    return documents[0], findings
+
+
+def prepare_all(path: Path, templates: Path | None = None, profile: Path | None = None,
+                units: bool = False) -> tuple[list[Disclosure], list[Finding]]:
+    """The department's disclosure and, with `units`, each of its units' own 单位预算 after it (none more when the
+    folder is itself one unit's 单位预算), from one analysis; raises InputError (with every finding) on errors."""
     examined = examine(path, profile)
     budget, analysis = examined.budget, examined.analysis
     if budget is None or analysis is None or examined.failed:
         raise InputError(examined.findings)
-    return compose.build(budget, analysis, templates), examined.findings
+    documents = [compose.build(budget, analysis, templates)]
+    if units and documents[0].kind != DocumentKind.unit.value:
+        documents.extend(compose.build(budget, analysis, templates, unit=u.code) for u in budget.units)
+    return documents, examined.findings
 
 
 def _read(path: Path, profile: Path | None = None) -> Budget:

@@ -44,7 +44,8 @@ class Analysis:
         # all spending by use (基本支出, 项目支出, …, 单位预留机动经费): Jiangsu T1's 支出用途 block
         self.spending_by_use: dict[str, Decimal] = spending_by_use(ledger)
         # 机关运行经费: its facts, and by economic 款 (Jiangsu T11, the notes' main uses)
-        self.running: Ledger = running_ledger(ledger, self.units, catalog)
+        profile = budget.profile.profile if budget.profile is not None else None
+        self.running: Ledger = running_ledger(ledger, self.units, catalog, profile and profile.running_sources)
         self.running_by_economic: dict[str, Decimal] = running_by_economic(self.running)
         # spending by function 类: table 1's spending rows and the spending chart
         self.spending_by_class = ledger.by(lambda f: f.function[:3])

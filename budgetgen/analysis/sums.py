@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,11 +49,12 @@ def spending_by_use(ledger: Ledger) -> dict[str, Decimal]:
 ADMINISTRATIVE = (Nature.administrative, Nature.civil_service_managed)
 
 
-def running_ledger(ledger: Ledger, units: list[Unit], catalog) -> Ledger:
-    """The facts of 机关运行经费: basic spending of the scope's administrative units on non-personnel 款."""
+def running_ledger(ledger: Ledger, units: list[Unit], catalog, sources: Collection[Source] | None = None) -> Ledger:
+    """The facts of 机关运行经费: basic spending of the scope's administrative units on non-personnel 款, paid by
+    `sources` where the profile sets that 口径 (running_sources), else by any source."""
     admin = {u.code for u in units if u.nature in ADMINISTRATIVE}
     return ledger.where(lambda f: f.kind == BASIC and f.unit in admin and f.economic is not None
-                        and not catalog.is_personnel(f.economic))
+                        and not catalog.is_personnel(f.economic) and (sources is None or f.source in sources))
 
 
 def running_by_economic(running: Ledger) -> dict[str, Decimal]:

@@ -35,11 +35,12 @@ def gov_words(budget: Budget) -> tuple[str, str]:
 
 
 def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Path | None = None,
-          profile: profiles.Loaded | None = None):
+          profile: profiles.Loaded | None = None, unit: str | None = None):
     """The complete disclosure: part 1 the department (= sum of its units), part 2 each unit; or, for a
-    单位预算, the one unit's own tables and notes. Every figure is read from `analysis` (the pipeline's; made
-    here only when a caller has none); the tables, their order and the headings are the profile's (`profile`, else
-    the one the pipeline chose for the budget, else 河北县级)."""
+    单位预算, the one unit's own tables and notes: the folder's only unit, or the unit coded `unit` of a department
+    (its own document, as Shanghai's units publish beside the 部门预算). Every figure is read from `analysis` (the
+    pipeline's; made here only when a caller has none); the tables, their order and the headings are the profile's
+    (`profile`, else the one the pipeline chose for the budget, else 河北县级)."""
     from ..document import Disclosure
     from .presentation import present
 
@@ -68,15 +69,19 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
                 out.extend(notes_of(_notes(budget, scope, env)))
         return out
 
-    if dept.options.document is DocumentKind.unit:
-        unit = budget.units[0]
-        scope = Scope(analysis.alone, unit.code, unit.name, "单位", year, catalog, f"u{unit.code}", unit_word)
-        words.update({"编码": unit.code, "名称": unit.name})
+    if unit is not None or dept.options.document is DocumentKind.unit:
+        alone = budget.units[0] if unit is None else next((u for u in budget.units if u.code == unit), None)
+        if alone is None:
+            raise ValueError(f"部门中没有编码为 {unit} 的单位")
+        scoped = analysis.alone if unit is None else analysis.unit(unit)
+        scope = Scope(scoped, alone.code, alone.name, "单位", year, catalog, f"u{alone.code}", unit_word)
+        words.update({"编码": alone.code, "名称": alone.name})
         blocks: list[Block] = parts(scope, True, list)
-        return covered(present(Disclosure(title=f"{unit.name}{year}年单位预算", department_code=unit.code,
-                                          department_name=unit.name, year=year, blocks=blocks,
+        lines = leaf_lines(budget, analysis, unit)
+        return covered(present(Disclosure(title=f"{alone.name}{year}年单位预算", department_code=alone.code,
+                                          department_name=alone.name, year=year, blocks=blocks,
                                           source_name=budget.source_name, kind=DocumentKind.unit.value,
-                                          draft=bool(budget.draft), lines=leaf_lines(budget, analysis))),
+                                          draft=bool(budget.draft), lines=lines)),
                        form, {**words, **place, "称谓": "单位"})
     blocks = []
     if form.headings.department is not None:
@@ -85,10 +90,10 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
     blocks.extend(parts(scope, True, list))
     if form.headings.units is not None:
         blocks.append(Heading(profiles.fill(form.headings.units, **words, **place), 1, id="part2"))
-    for i, unit in enumerate(budget.units if form.headings.units is not None else [], start=1):
-        uscope = Scope(analysis.unit(unit.code), unit.code, unit.name, "单位", year, catalog, f"u{unit.code}",
+    for i, member in enumerate(budget.units if form.headings.units is not None else [], start=1):
+        uscope = Scope(analysis.unit(member.code), member.code, member.name, "单位", year, catalog, f"u{member.code}",
                        unit_word)
-        title = profiles.fill(form.headings.unit, 序号=cn_ordinal(i), 名称=unit.name, 编码=unit.code, 年度=str(year),
+        title = profiles.fill(form.headings.unit, 序号=cn_ordinal(i), 名称=member.name, 编码=member.code, 年度=str(year),
                               上年=str(year - 1), **place)
         blocks.append(Heading(title, 2, id=f"{uscope.id}-tables"))
         blocks.extend(parts(uscope, False, nested))
@@ -116,12 +121,14 @@ def table_unit(budget: Budget, form: profiles.Profile) -> AmountUnit:
     return form.unit or AmountUnit.wan
 
 
-def leaf_lines(budget: Budget, analysis: BudgetAnalysis) -> list[LeafLine]:
-    """The department's leaf facts as data, with their codes' names (the lines format writes them)."""
+def leaf_lines(budget: Budget, analysis: BudgetAnalysis, unit: str | None = None) -> list[LeafLine]:
+    """The department's leaf facts (or one unit's) as data, with their codes' names (the lines format writes them)."""
     catalog = analysis.catalog
     units = {u.code: u.name for u in budget.units}
     out = []
     for fact in analysis.department.ledger.facts:
+        if unit is not None and fact.unit != unit:
+            continue
         project = budget.projects[fact.project] if fact.project is not None else None
         out.append(LeafLine(fact.unit, units[fact.unit], fact.kind, (project.code or "") if project else "",
                             project.name if project else "", fact.function, catalog.function.get(fact.function, ""),

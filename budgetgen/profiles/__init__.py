@@ -253,6 +253,8 @@ class Profile(Strict):
     zero: Zero = Field(Zero.blank, description="零值的印法：空白或 0.00")
     unit: AmountUnit | None = Field(None, description="各表的金额单位；省略则按部门数据的 table_unit（默认万元）")
     banner: Banner = Field(default_factory=Banner, description="表上方一行")
+    running_sources: list[Source] | None = Field(
+        None, min_length=1, description="机关运行经费的资金来源口径（表和说明文字同一口径）；省略则计入全部资金来源")
     tables: list[Table] = Field(min_length=1, description="公开表")
 
 

@@ -176,18 +176,27 @@ def write(doc: Disclosure, out_dir: Path, stem: str, formats: Iterable[str], opt
 
     The paths written (a folder for CSV). FormatFailed when a format fails (out_dir is as it was), CommitError
     when moving in fails (it says exactly what out_dir holds)."""
+    return write_all([(doc, stem)], out_dir, formats, options)
+
+
+def write_all(documents: Iterable[tuple[Disclosure, str]], out_dir: Path, formats: Iterable[str],
+              options: Options | None = None) -> list[Path]:
+    """write() for several documents (a department's and its units' own, each named by its stem) as one set:
+    all of them replace the earlier files together, or none does."""
     options = options or Options()
+    names = list(formats)
     with OutputSet(out_dir) as staged:
         try:
-            clean_legacy(out_dir, stem)
             paths: list[Path] = []
-            for name in formats:
-                fmt = format_named(name)
-                try:
-                    paths.append(_stage(staged.folder / f"{stem}{fmt.suffix}", render(name, doc, options)))
-                except Exception as exc:
-                    _as_final(exc, staged)
-                    raise FormatFailed(name, exc) from exc
+            for doc, stem in documents:
+                clean_legacy(out_dir, stem)
+                for name in names:
+                    fmt = format_named(name)
+                    try:
+                        paths.append(_stage(staged.folder / f"{stem}{fmt.suffix}", render(name, doc, options)))
+                    except Exception as exc:
+                        _as_final(exc, staged)
+                        raise FormatFailed(name, exc) from exc
             return staged.commit(paths)
         except OSError as exc:
             _as_final(exc, staged)
