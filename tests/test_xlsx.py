@@ -129,6 +129,9 @@ def test_sheet_names_of_the_other_tables():
     assert names[:7] == ["部门-机构设置情况", "部门-绩效-01", "部门-绩效-02", "部门-政府采购预算", "部门-固定资产占用情况表",
                          "201001-绩效-01", "201001-固定资产占用情况表"]
     assert "目录" not in names and len({n.casefold() for n in names}) == len(names)
+    # a profile's tables beyond the nine keep their number (江苏省级: 公开 10–12 表)
+    assert sheet_names([table("t12", "部门政府采购支出预算表", "部门"), table("t10", "政府性基金财政拨款支出预算表", "部门")]) \
+        == ["部门-12政府采购支出预算表", "部门-10政府性基金财政拨款支出预算表"]
     assert all(not n.startswith("'") and not n.endswith("'") and len(n) <= 31 for n in names)
     many = sheet_names([table("performance", f"{i}、项目绩效目标表", "1234567890123456789012") for i in range(1, 121)])
     assert many[0] == "1234567890123456789012-绩效-01" and many[119] == "1234567890123456789012-绩效-120"

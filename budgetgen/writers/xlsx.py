@@ -33,7 +33,6 @@ from .. import fmt
 from ..document import Cell, Disclosure, Row, Table, anchors
 from . import Options, core_properties, fixed_zip, xml_safe
 
-NINE = tuple(f"t{i}" for i in range(1, 10))
 FONT = "宋体"
 BODY_SIZE = 10
 TITLE_SIZE = 16
@@ -76,7 +75,8 @@ def place(rows: list[list[Cell]], width: int, top: int) -> list[Placed]:
 def sheet_names(tables: list[Table]) -> list[str]:
     """A sheet name per table, ≤ 31 characters, unique (ignoring case), none of []:*?/\\ and never 目录.
 
-    The scope first (Table.scope: 部门, or a unit's code), then the table: 部门-01收支总表 … 部门-09… for the nine,
+    The scope first (Table.scope: 部门, or a unit's code), then the table: 部门-01收支总表 … 部门-09… for the nine
+    (… 部门-12… where a profile has more),
     部门-绩效-01 … for the performance tables (numbered within the scope, the full title is in the sheet's first
     row), 部门-机构设置情况, 部门-政府采购预算, 部门-固定资产占用情况表 for the others."""
     names: list[str] = []
@@ -86,8 +86,9 @@ def sheet_names(tables: list[Table]) -> list[str]:
         scope = table.scope or "表"
         # 部门预算收支总表 → 收支总表; 2025年预算部门财务收支预算总表 (上海区级) → 财务收支预算总表
         short = re.sub(r"^([0-9]{4}年)?(预算)?(部门|单位)(预算)?", "", table.title) or table.title
-        if table.kind in NINE:
-            stem = f"{scope}-{int(table.kind[1:]):02d}{short}"
+        numbered = re.fullmatch(r"t([0-9]{1,2})", table.kind)  # a profile's tables t1 … t12 (江苏省级: 公开 12 表)
+        if numbered:
+            stem = f"{scope}-{int(numbered[1]):02d}{short}"
         elif table.kind == "performance":
             n = counted[scope, table.kind] = counted.get((scope, table.kind), 0) + 1
             stem = f"{scope}-绩效-{n:02d}"
