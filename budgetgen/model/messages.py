@@ -59,6 +59,47 @@ def _describe(model: type[BaseModel] | None, name: Any) -> str:
     return f"（{desc.split('：')[0].split('（')[0]}）" if desc else ""
 
 
+_PIECE = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def merge_split_amounts(errors: list[ErrorDetails], data: Any) -> list[ErrorDetails]:
+    """{amount: 5,832,000.00}: YAML reads amount 5 and two fields "832" and "000.00". The pieces' errors become one
+    (type split_amount, at the amount) naming the whole figure and how to write it; other errors unchanged."""
+    groups: dict[tuple, list[ErrorDetails]] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden" and loc and _PIECE.fullmatch(str(loc[-1])):
+            groups.setdefault(loc[:-1], []).append(err)
+    merged: dict[int, ErrorDetails | None] = {}
+    for parent, pieces in groups.items():
+        mapping: Any = data
+        for part in parent:
+            try:
+                mapping = mapping[part]
+            except (KeyError, IndexError, TypeError):
+                mapping = None
+                break
+        if not isinstance(mapping, dict):
+            continue
+        keys = list(mapping)
+        first = keys.index(str(pieces[0]["loc"][-1])) if str(pieces[0]["loc"][-1]) in keys else 0
+        field, value = (keys[first - 1], mapping[keys[first - 1]]) if first > 0 else (None, None)
+        if field is None or isinstance(value, bool) or not _PIECE.fullmatch(str(value)):
+            continue
+        shown = ",".join([str(value)] + [str(e["loc"][-1]) for e in pieces])
+        ctx = {"field": field, "figure": shown, "plain": shown.replace(",", ""), "piece": str(pieces[0]["loc"][-1])}
+        merged[id(pieces[0])] = {**pieces[0], "type": "split_amount", "loc": (*parent, field),
+                                 "ctx": ctx}
+        merged.update({id(e): None for e in pieces[1:]})
+    out = []
+    for err in errors:
+        if id(err) not in merged:
+            out.append(err)
+        elif (replaced := merged[id(err)]) is not None:
+            out.append(replaced)
+    return out
+
+
 def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseModel]) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -69,7 +110,12 @@ def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseMod
     label = f"{name}{_describe(owner, name)}" if isinstance(name, str) else f"第 {name + 1} 项" if isinstance(name, int) else ""
     shown = value if isinstance(value, str) else ""
     fix = ""
-    if kind == "extra_forbidden":
+    if kind == "split_amount":  # merge_split_amounts
+        message = (f"{ctx['field']}「{ctx['figure']}」中的千位分隔逗号在大括号 {{…}} 里把金额分成了几段，"
+                   f"逗号后的“{ctx['piece']}”等被当成了字段名")
+        fix = f"金额不加逗号，写成 {name}: {ctx['plain']}"
+        line, col = smap.position(loc)
+    elif kind == "extra_forbidden":
         known = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         message = f"未知字段 {name}"
