@@ -10,6 +10,7 @@ from pathlib import Path
 from .fmt import money
 from .model.positions import position_of
 from .schema import schema_text
+from .yaml_edit import BREAKS, Unreadable, line_end, line_start, read, splice, value_end
 
 SCHEMA_NAME = "budget.schema.json"
 
@@ -108,14 +109,6 @@ def next_folder(folder: Path, year: int) -> Path:
     return folder.with_name(new + (folder.suffix if folder.is_file() else ""))
 
 
-def splice(text: str, changes: list[tuple[int, int, str]]) -> str:
-    """The text with each (start, end, new) replaced, last first so earlier offsets stay right: new-year's and
-    import's edits of a clerk's file, keeping everything else (comments, quoting, indentation) as it was."""
-    for start, end, new in sorted(changes, key=lambda c: (c[0], c[1]), reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
 def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     """Copy this year's folder; next year's budget_year, this year's computed figures as last year's.
 
@@ -179,11 +172,10 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
     years = department = 0
     for path in yaml_files(folder):
         rel = path.relative_to(folder) if folder.is_dir() else Path(".")
-        text, encoding = _read_text(path)
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            raise ScaffoldError(f"无法读取 {path}：{exc}") from None
+            text, encoding, root = read(path)
+        except Unreadable as exc:
+            raise ScaffoldError(str(exc)) from None
         if not isinstance(root, yaml.MappingNode):
             continue
         changes: list[tuple[int, int, str]] = []  # (start, end, replacement) in character indexes
@@ -194,10 +186,10 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
             changes.append((value.start_mark.index, value.end_mark.index, f"{quote}{year + 1}{quote}"))
             if not years and "draft" not in keys and keys["budget_year"][0].start_mark.column == 0:
                 # the draft line: checks warn and the cover says 草稿 until the clerk has been through it
-                at = _line_end(text, value.end_mark.index)
+                at = line_end(text, value.end_mark.index)
                 newline = "\r\n" if "\r\n" in text else "\n"
                 line = f"draft: 由 {year} 年数据生成，金额、项目、文字和资产尚未按 {year + 1} 年核对"
-                changes.append((at, at, ("" if text[at - 1:at] in _BREAKS else newline) + line + newline))
+                changes.append((at, at, ("" if text[at - 1:at] in BREAKS else newline) + line + newline))
             years += 1
         if "department" in keys:
             changes += _department_changes(text, *keys["department"], block, path)
@@ -214,39 +206,6 @@ def _next_year_texts(folder: Path, year: int, block: list[str]) -> tuple[dict[Pa
     return edits, notes
 
 
-def _read_text(path: Path) -> tuple[str, str]:
-    """A YAML file's text exactly as the loader read it when validate passed (its decoder), and which encoding.
-    A UTF-8 BOM is kept (the file is written back as it was)."""
-    import codecs
-
-    from .model.loader import decode_text
-
-    raw = path.read_bytes()
-    findings: list = []
-    text = decode_text(raw, str(path), findings)
-    if text is None:
-        raise ScaffoldError(f"{path}：{findings[0].message}；请用文本编辑器另存为 UTF-8 后重试")
-    codes = {f.code for f in findings}
-    encoding = "GBK" if "encoding-gbk" in codes else "UTF-16" if "encoding-utf16" in codes else "utf-8"
-    return ("\ufeff" + text if raw.startswith(codecs.BOM_UTF8) else text), encoding
-
-
-_BREAKS = "\r\n\x85\u2028\u2029"  # what YAML counts as a line break
-
-
-def _line_start(text: str, index: int) -> int:
-    return max(text.rfind(b, 0, index) for b in _BREAKS) + 1
-
-
-def _line_end(text: str, index: int) -> int:
-    """The index after the line break that ends the line holding `index` (or the end of the text)."""
-    ends = [i for i in (text.find(b, index) for b in _BREAKS) if i >= 0]
-    if not ends:
-        return len(text)
-    end = min(ends)
-    return end + 2 if text.startswith("\r\n", end) else end + 1
-
-
 def _department_changes(text: str, key, value, block: list[str], path: Path) -> list[tuple[int, int, str]]:
     """Drop department.last_year and department.reasons (with every line of their values) and put `block` first
     under department, at the indentation of department's own keys."""
@@ -259,29 +218,12 @@ def _department_changes(text: str, key, value, block: list[str], path: Path) -> 
     step = " " * max(indent, 2)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = [" " * indent + line.format(step) for line in block]
-    at = _line_end(text, key.end_mark.index)
+    at = line_end(text, key.end_mark.index)
     changes = [(at, at, newline.join(lines) + newline)]
     for k, v in value.value:
         if getattr(k, "value", None) in ("last_year", "reasons"):
-            changes.append((_line_start(text, k.start_mark.index), _value_end(text, k, v), ""))
+            changes.append((line_start(text, k.start_mark.index), value_end(text, k, v), ""))
     return changes
-
-
-def _value_end(text: str, key, value) -> int:
-    """Where the lines of `key: value` end: after its last line that holds more than blanks or a comment (the
-    comments and blank lines after it stay, as they may belong to what follows)."""
-    start = _line_start(text, key.start_mark.index)
-    end = value.end_mark.index
-    if text[_line_start(text, end):end].strip():  # the value ends inside a line: keep to that line's end
-        return _line_end(text, end)
-    cut = _line_start(text, end)  # the value ends where the next token's line starts
-    while cut > start:
-        prev = _line_start(text, cut - (2 if text.startswith("\r\n", cut - 2) else 1))
-        line = text[prev:cut].strip()
-        if line and not line.startswith("#"):
-            break
-        cut = prev
-    return max(cut, _line_end(text, key.start_mark.index))
 
 
 def _check(text: str, path: Path, year: int, department: bool) -> None:

@@ -296,3 +296,21 @@ def test_income_sub_sources_import_and_come_back_through_lines(tmp_path):
         run(Request([sheet], tmp_path / "丙", year=2019, code="301", name="某某厅"))
     bad = [f for f in raised.value.findings if f.code == "import-unknown-sub-source"]
     assert bad and bad[0].path == "明细!G3" and "专项收入" in bad[0].fix
+
+
+def test_an_unreadable_file_in_the_folder_is_a_message_not_a_crash(tmp_path, capsys):
+    """Re-import reads the folder's files as new-year does (budgetgen.yaml_edit): one it cannot decode is named with
+    what to do, and nothing is changed (it used to escape as new-year's own exception)."""
+    from budgetgen.cli import main
+
+    sheet = tmp_path / "明细.csv"
+    sheet.write_text("单位：元\n单位编码,单位名称,支出类型,功能分类科目编码,经济分类科目编码,资金性质,金额\n"
+                     "301001,某某厅本级,基本支出,2013101,30101,一般公共预算,1200\n", encoding="utf-8")
+    folder = tmp_path / "某某厅"
+    folder.mkdir()
+    broken = b"budget_year: 2019\n\x80\x81\xfe\xff\x00\x01"
+    (folder / "department.yaml").write_bytes(broken)
+    assert main(["import", str(sheet), "--out", str(folder), "--year", "2019", "--code", "301", "--name", "某某厅"]) == 1
+    said = capsys.readouterr()
+    assert "另存为 UTF-8" in said.out + said.err and "没有任何改动" in said.out + said.err
+    assert (folder / "department.yaml").read_bytes() == broken and len(list(folder.iterdir())) == 1

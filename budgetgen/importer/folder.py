@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Finding, Severity
-from ..scaffold import _line_start, _read_text, _value_end, splice
+from ..yaml_edit import Unreadable, line_start, read, splice, value_end
 from .build import (DepartmentOut, ProjectOut, basic_lines, department_file, file_stem, project_figures,
                     project_file, project_texts, scalar, unit_file)
 
@@ -70,11 +70,10 @@ def scan(folder: Path) -> Existing:
     pending: list[tuple[Path, yaml.MappingNode]] = []
     for path in yaml_files(folder):
         rel = path.relative_to(folder)
-        text, _ = _read_text(path)
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            raise ImportFailed(f"无法读取 {path}：{exc}；请先改正（budgetgen validate {folder}）再导入") from None
+            text, _, root = read(path)
+        except Unreadable as exc:
+            raise ImportFailed(f"{exc}；请先改正（budgetgen validate {folder}）再导入") from None
         if not isinstance(root, yaml.MappingNode):
             continue
         found.texts[rel], found.roots[rel] = text, root
@@ -124,14 +123,14 @@ def set_keys(text: str, node: yaml.MappingNode, drop: set[str], lines: list[str]
     for i, (k, v) in enumerate(node.value):
         if _scalar(k) not in drop:
             continue
-        start = k.start_mark.index if i == 0 else _line_start(text, k.start_mark.index)
+        start = k.start_mark.index if i == 0 else line_start(text, k.start_mark.index)
         replacement = ""
         if not changes:
             replacement = body[indent:] if i == 0 else body
-        changes.append((start, _value_end(text, k, v), replacement))
+        changes.append((start, value_end(text, k, v), replacement))
     if not changes and lines:
         k, v = node.value[-1]
-        at = _value_end(text, k, v)
+        at = value_end(text, k, v)
         if at > 0 and text[at - 1] not in "\r\n":
             body = newline + body
         changes.append((at, at, body))
@@ -140,7 +139,7 @@ def set_keys(text: str, node: yaml.MappingNode, drop: set[str], lines: list[str]
 
 def remove_item(text: str, node: yaml.MappingNode) -> Change:
     k, v = node.value[-1]
-    return (_line_start(text, node.start_mark.index), _value_end(text, k, v), "")
+    return (line_start(text, node.start_mark.index), value_end(text, k, v), "")
 
 
 @dataclass
