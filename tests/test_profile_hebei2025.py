@@ -195,6 +195,17 @@ def test_the_notes_say_unit_funds_too(out):
     assert "我镇" in html and "我县" not in html
 
 
+def test_the_income_chart_has_table_one_s_rows(out):
+    """The chart beside the notes shows table 1's rows of this profile (单位资金 13.10, by hand above), not the 2023
+    rows 事业收入 11.50 and 其他收入 1.60 the analysis keeps."""
+    html = (out / f"{NAME}.html").read_text(encoding="utf-8")
+    for scope in ("d601", "u601002"):
+        chart = re.search(rf'id="{scope}-chart-income".*?</svg>', html, re.S)
+        assert chart, scope
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart.group(0))
+        assert texts == ["一般公共预算拨款收入", str(GENERAL[scope]), "单位资金", str(UNIT_FUNDS[scope])]
+
+
 # --- the identities of ../shared/checks.md -------------------------------------------------------------------
 
 class Rendered:

@@ -3,6 +3,7 @@ procurement tables take their figures and totals from it (budgetgen.analysis com
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -168,7 +169,7 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         procurement=analysis.procurement, assets=analysis.assets,
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
-        "income-chart": lambda: income_chart(scope),
+        "income-chart": lambda: income_chart(scope, budget.profile.profile if budget.profile else None),
         "spending-chart": lambda: spending_chart(scope),
         "units": lambda: [units_table(scope, units)],
         "procurement": lambda: [procurement_table(budget, scope, units)],
@@ -198,13 +199,46 @@ def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]
     return out
 
 
-def income_chart(scope: Scope) -> list[Block]:
+def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Block]:
     """Income by source, as a bar chart (only sources that bring money; one bar alone says nothing): table 1's
-    income rows and 上年结转, as the analysis has them."""
-    items = list(scope.analysis.income)
+    income rows — the profile's 收支总表 rows where it has one (a row is left out when an earlier one already counts
+    its sources, as 1. 一般公共预算 under 一、财政拨款收入) — and 上年结转, as the analysis has them."""
+    rows = _income_rows(form)
+    if rows is None:
+        items = list(scope.analysis.income)
+    else:
+        this_year = [f for f in scope.ledger.facts if not f.carryover]
+        items = [(_unnumbered(row.label), sum((f.amount for f in this_year if row.matches(f, scope.catalog)), ZERO))
+                 for row in rows]
     items.append(("上年结转", scope.analysis.figures.carryover))
     items = [(label, amount) for label, amount in items if amount]
     return [Chart(f"{scope.id}-chart-income", f"{scope.word}收入构成（万元）", items)] if len(items) > 1 else []
+
+
+def _income_rows(form: profiles.Profile | None) -> list[profiles.Item] | None:
+    """The income rows of the profile's 收支总表 that do not repeat an earlier row's sources (None: no profile or
+    no such table)."""
+    summary = next((t for t in form.tables if t.income), None) if form is not None else None
+    if summary is None:
+        return None
+    taken: set = set()
+    rows = []
+    for row in _flat(summary.income or []):
+        sources = set(row.source or [])
+        if row.source is None or sources & taken:
+            continue
+        taken |= sources
+        rows.append(row)
+    return rows
+
+
+def _flat(items: list[profiles.Item]) -> list[profiles.Item]:
+    return [x for item in items for x in [item, *_flat(item.items)]]
+
+
+def _unnumbered(label: str) -> str:
+    """一、一般公共预算拨款收入 → 一般公共预算拨款收入; 1. 一般公共预算 → 一般公共预算 (a chart's bars have no numbers)."""
+    return re.sub(r"^\s*(?:[一二三四五六七八九十]+、|[0-9]+[.．、]\s*|（[一二三四五六七八九十]+）)", "", label)
 
 
 def spending_chart(scope: Scope) -> list[Block]:
