@@ -11,7 +11,7 @@ from pathlib import Path
 from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
 from ..analysis.ledger import ZERO
-from ..analysis.sums import PROCUREMENT_FUNDS, procurement_fund
+from ..analysis.sums import INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
@@ -207,9 +207,7 @@ def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Blo
     if rows is None:
         items = list(scope.analysis.income)
     else:
-        this_year = [f for f in scope.ledger.facts if not f.carryover]
-        items = [(_unnumbered(row.label), sum((f.amount for f in this_year if row.matches(f, scope.catalog)), ZERO))
-                 for row in rows]
+        items = [(_unnumbered(row.label), _income_of(scope, row)) for row in rows]
     items.append(("上年结转", scope.analysis.figures.carryover))
     items = [(label, amount) for label, amount in items if amount]
     return [Chart(f"{scope.id}-chart-income", f"{scope.word}收入构成（万元）", items)] if len(items) > 1 else []
@@ -230,6 +228,17 @@ def _income_rows(form: profiles.Profile | None) -> list[profiles.Item] | None:
         taken |= sources
         rows.append(row)
     return rows
+
+
+def _income_of(scope: Scope, row: profiles.Item) -> Decimal:
+    """This year's income a row counts: the analysis' own figure where the row is one of its table 1 rows (by its
+    sources alone), else the sum of the facts the row picks."""
+    if row.source is not None and not any(getattr(row, name) is not None for name in profiles.Pick.model_fields
+                                          if name != "source"):
+        for (_, amount), (_, sources) in zip(scope.analysis.income, INCOME_ROWS, strict=True):
+            if set(sources) == set(row.source):
+                return amount
+    return sum((f.amount for f in scope.ledger.facts if not f.carryover and row.matches(f, scope.catalog)), ZERO)
 
 
 def _flat(items: list[profiles.Item]) -> list[profiles.Item]:
