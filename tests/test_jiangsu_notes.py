@@ -313,3 +313,20 @@ def test_other_sections_are_not_hebei(html):
     assert not any(isinstance(b, Table) and b.kind in ("units", "procurement", "assets")
                    for b in prepare(SAMPLE)[0].blocks)
     assert not [b for b in prepare(SAMPLE)[0].blocks if isinstance(b, Heading) and b.level == 1]
+
+
+def test_fund_spending(tmp_path):
+    """With 质量安全风险监测信息系统 (370.00) paid by 政府性基金预算: 八 lists it by 项; 一般公共预算当年拨款 is
+    9391.80 − 370.00 = 9021.80, its 201 5513.00 − 370.00 = 5143.00 (5143.00 / 9021.80 = 57.01%); 财政拨款 still 9471.80."""
+    folder = tmp_path / "jiangsu"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "projects" / "03-质量安全风险监测信息系统.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["projects"][0]["source"] = "政府性基金预算"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    paragraphs = [text for kind, text in render_html(folder, tmp_path / "out").items if kind == "p"]
+    assert (f"{NAME}2019年政府性基金预算支出370.00万元，其中：“一般公共服务（类）市场监督管理事务（款）信息化建设（项）”"
+            "支出370.00万元。") in paragraphs
+    assert (f"{NAME}2019年财政拨款收、支总预算9471.80万元。收入包括：一般公共预算当年拨款9021.80万元，"
+            "政府性基金预算当年拨款370.00万元，上年结转资金80.00万元。") in paragraphs
+    assert any(p.startswith("一般公共服务（类）支出5143.00万元，占57.01%；") for p in paragraphs)
