@@ -10,15 +10,15 @@ from pathlib import Path
 
 from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
-from ..analysis.ledger import ZERO
+from ..analysis.ledger import PROJECT, RESERVE, ZERO
 from ..analysis.sums import INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
-from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Unit
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Source, Unit
 from ..model.numbers import plain
 from .grid import H, header
-from .notes import AppropriationItem, ScopeText, environment, render_notes
+from .notes import AppropriationItem, FundFigures, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -167,6 +167,11 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         items=appropriation_items(budget, scope),
         natures={n.value: sum(1 for u in units if u.nature is n) for n in Nature},
         procurement=analysis.procurement, assets=analysis.assets,
+        unit_names=[u.name for u in units],
+        classes=[(code, scope.catalog.function_name(code), amount)
+                 for code, amount in sorted(analysis.spending_by_class.items()) if amount],
+        uses=dict(analysis.spending_by_use),
+        funds={source.value: fund_figures(budget, scope, source) for source in (Source.general, Source.fund)},
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope, budget.profile.profile if budget.profile else None),
@@ -184,10 +189,11 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
     return blocks
 
 
-def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]:
-    """The scope's appropriated spending by function 项, in code order (上海区级's 预算编制说明 lists them)."""
+def appropriation_items(budget: Budget, scope: Scope, source: Source | None = None) -> list[AppropriationItem]:
+    """The scope's appropriated spending (or one fund's, `source`) by function 项, in code order (上海区级's
+    预算编制说明 lists them, 江苏省级's 一般公共预算当年拨款具体使用情况 too)."""
     catalog = scope.catalog
-    facts = [f for f in scope.ledger.facts if f.appropriation and f.amount]
+    facts = [f for f in scope.ledger.facts if f.appropriation and f.amount and (source is None or f.source is source)]
     out = []
     for code in sorted({f.function for f in facts}):
         mine = [f for f in facts if f.function == code]
@@ -195,8 +201,35 @@ def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]
                                       budget.projects[f.project].name for f in mine if f.project is not None))
         out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
                                      catalog.function_name(code), sum((f.amount for f in mine), ZERO),
-                                     sum((f.amount for f in mine if f.project is None), ZERO), projects))
+                                     sum((f.amount for f in mine if f.project is None), ZERO), projects,
+                                     sum((f.amount for f in mine if f.carryover), ZERO)))
     return out
+
+
+def fund_figures(budget: Budget, scope: Scope, source: Source) -> FundFigures:
+    """One appropriated fund of the scope, as 江苏省级's tables of the fund print it (T7–T9 and T11 for 一般公共预算,
+    T10 for 政府性基金预算): the same facts, the same picks."""
+    catalog = scope.catalog
+    analysis = scope.analysis
+    ledger = scope.ledger.where(lambda f: f.source is source)
+    basic = ledger.where(lambda f: f.kind not in (PROJECT, RESERVE))  # T8: 基本支出 and the other non-project kinds
+
+    def personnel(f) -> bool:
+        return f.economic is not None and catalog.is_personnel(f.economic)
+
+    def names(part) -> list[str]:
+        by_code = part.by(lambda f: f.economic or "")
+        return [catalog.economic.get(code, code) for code in sorted(by_code) if code and by_code[code]]
+
+    running = analysis.running.where(lambda f: f.source is source and (f.economic or "").startswith("302"))  # T11
+    people = basic.where(personnel)
+    public = basic.where(lambda f: not personnel(f))
+    return FundFigures(
+        total=ledger.total(), carryover=ledger.total(lambda f: f.carryover),
+        items=appropriation_items(budget, scope, source), basic=basic.total(), personnel=people.total(),
+        public=public.total(), personnel_uses=names(people), public_uses=names(public),
+        sangong={item: by_fund[source] for item, by_fund in analysis.sangong.items()},
+        running=running.total(), running_uses=names(running))
 
 
 def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Block]:

@@ -120,6 +120,13 @@ class ScopeText:
     natures: dict[str, int] = field(default_factory=dict)  # how many of the scope's units are 行政, 事业, 参公
     procurement: Any = None  # the scope's analysis.sums.ProcurementTotals (by 货物/工程/服务, SME reserve)
     assets: Any = None  # the scope's analysis.sums.AssetTotals (vehicles by use, equipment)
+    # 江苏省级's 情况说明 (profile notes): the scope's units by name; all spending (上年结转 included) by function 类
+    # in code order, as (code, name, amount) with money only; all spending by use (analysis.spending_by_use); and
+    # each appropriated fund's figures as the fund's tables print them (资金来源 → FundFigures)
+    unit_names: list[str] = field(default_factory=list)
+    classes: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    uses: dict[str, Decimal] = field(default_factory=dict)
+    funds: dict[str, FundFigures] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,6 +140,37 @@ class AppropriationItem:
     amount: Decimal
     basic: Decimal
     projects: list[str]
+    carryover: Decimal = Decimal(0)  # the part of `amount` that is 上年结转
+    # last year's figure of the 项 and why it changed: the model has no such figures yet (江苏省级's 一般公共预算当年拨款
+    # 具体使用情况 words the change when they are given)
+    last: Decimal | None = None
+    reason: str = ""
+
+    @property
+    def class_code(self) -> str:
+        return self.code[:3]
+
+
+@dataclass
+class FundFigures:
+    """One appropriated fund (一般公共预算, 政府性基金预算) of a scope, as 江苏省级's tables of that fund print it
+    (上年结转 included, as they include it): by function 项 (AppropriationItem, amount with its 上年结转 part); the
+    basic spending in the broad sense (every kind but 项目支出 and 单位预留机动经费), its 人员经费 and 公用经费 and the
+    names of their economic 款 with money; the “三公”, 会议费 and 培训费 items (analysis.sums.sangong_items' keys); the
+    机关运行经费 on economic 302 and the names of its 款."""
+
+    total: Decimal
+    carryover: Decimal
+    items: list[AppropriationItem]
+    basic: Decimal
+    personnel: Decimal
+    public: Decimal
+    personnel_uses: list[str]
+    public_uses: list[str]
+    sangong: dict[str, Decimal]
+    running: Decimal
+    running_uses: list[str]
+    last: Decimal | None = None  # last year's 当年拨款 of the fund: not in the model yet
 
 
 def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id_prefix: str,
