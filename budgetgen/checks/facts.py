@@ -95,7 +95,7 @@ def reserve_printed(budget: Budget) -> bool:
             yield item
             yield from picks(getattr(item, "items", None) or [])
 
-    for table in loaded.profile.tables:
+    for table in loaded.profile.tables_in(budget.department.options.document):
         for pick in [*table.leaves(), *picks(table.items or []), *(table.uses or [])]:
             if pick.kind is not None and [k.value for k in pick.kind] == [Kind.reserve.value]:
                 return True
@@ -108,7 +108,7 @@ def _unshown_sources(budget: Budget) -> list[Finding]:
     loaded = getattr(budget, "profile", None)
     if loaded is None:
         return []
-    summary = next((t for t in loaded.profile.tables if t.income), None)
+    summary = next((t for t in loaded.profile.tables_in(budget.department.options.document) if t.income), None)
     if summary is None:
         return []
 

@@ -63,7 +63,7 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
                 if heading:
                     out.append(Heading(profiles.fill(form.headings.tables, **words, **place, 称谓=scope.word), 2,
                                        id=f"{scope.id}-tables"))
-                out.extend(tables_of(scope, form))
+                out.extend(tables_of(scope, form, dept.options.document))
             elif isinstance(part, profiles.NotesPart):  # one template of the profile's notes/ (情况说明 in parts)
                 out.extend(notes_of(_notes(budget, scope, env, part.notes, f"{scope.id}-p{n}")))
             else:

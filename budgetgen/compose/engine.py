@@ -12,20 +12,21 @@ from ..analysis.ledger import ZERO, Fact, Ledger
 from ..analysis.sums import INCOME_ROWS, PROCUREMENT_CATEGORIES
 from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
-from ..model.budget import AmountUnit
-from ..profiles import (CODE_LENGTH, Classification, ClassRows, Column, Item, Layout, Pick, Profile, Value, Zero,
-                        fill)
+from ..model.budget import AmountUnit, DocumentKind
+from ..profiles import (CODE_LENGTH, CODE_PARTS, PART_SLICE, Classification, ClassRows, Column, Item, Layout, Pick,
+                        Profile, Value, Zero, fill)
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
 from .tables import CHAR_WIDTH, Scope
 
 KINDS: dict[Value, CellKind] = {Value.seq: "index", Value.code: "code", Value.class_: "code", Value.item_: "code",
                                 Value.sub: "code", Value.name: "text", Value.label: "text", Value.amount: "amount"}
+CODES_WIDTH = 1.8  # of the columns of a code shown in parts (类款项, 类款) together, where the profile gives none
 
 
-def tables_of(scope: Scope, profile: Profile) -> list[Table]:
-    """The profile's tables about one scope, in the profile's order."""
-    return [table_of(scope, profile, spec) for spec in profile.tables]
+def tables_of(scope: Scope, profile: Profile, document: DocumentKind = DocumentKind.department) -> list[Table]:
+    """The profile's tables about one scope in a document of the given kind, in the profile's order."""
+    return [table_of(scope, profile, spec) for spec in profile.tables_in(document)]
 
 
 def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
@@ -86,6 +87,11 @@ def _words(scope: Scope, unit: AmountUnit) -> dict[str, str]:
 def _tree(column: Column) -> H:
     if column.columns:
         return H(column.label, [_tree(c) for c in column.columns])
+    if column.value in (Value.codes, Value.codes_two):  # 功能分类科目编码 {类 | 款 | 项}: one code column per part
+        parts = CODE_PARTS[column.value]
+        width = (column.width if "width" in column.model_fields_set else CODES_WIDTH) / len(parts)
+        base = column.key or column.label
+        return H(column.label, [H(part.value, key=f"{base}.{part.value}", kind="code", width=width) for part in parts])
     return H(column.label, key=column.key, kind=KINDS[column.value], width=column.width)
 
 
@@ -124,9 +130,8 @@ def classified(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Colum
                 cells.append(code)
             elif leaf.value is Value.name:
                 cells.append(name)
-            elif leaf.value in (Value.class_, Value.item_, Value.sub):
-                start, end = {Value.class_: (0, 3), Value.item_: (3, 5), Value.sub: (5, 7)}[leaf.value]
-                cells.append(Cell(text[start:end], "code"))
+            elif leaf.value in CODE_PARTS:  # every part the row's code has (合计: none)
+                cells.extend(Cell(text[PART_SLICE[part]], "code") for part in CODE_PARTS[leaf.value])
             else:
                 figure = next(figures)
                 cells.append(Cell(figure.value, money))
@@ -260,9 +265,16 @@ def numbered(rows: list[Row]) -> list[Row]:
 
 def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column], money: CellKind) -> list[Row]:
     """收支总表: this year's income by the declared rows beside spending by the year's 类; then the year's
-    totals, carry-over and grand totals."""
+    totals, carry-over and grand totals. Amount columns declared after the spending side's (some unit documents
+    of Shanghai: 人员经费, 公用经费, 项目支出) split each spending row: the facts of its 类 (of the whole table on the
+    closing rows) that each column's conditions pick."""
     assert spec.income is not None and spec.spending is not None and spec.totals is not None
     catalog = scope.catalog
+    more = leaves[5:]  # after 序号, 项目, 预算数 (income), 项目, 预算数 (spending)
+
+    def split(picked: Ledger | None) -> list[Cell]:
+        return [Cell(None if picked is None else _total(picked, catalog, leaf), money) for leaf in more]
+
     # Without a carry-over row (上海区级) the income rows hold the carried-over money too, so that they add up to
     # 收入总计; with one, they are this year's income and the carry-over row the rest.
     carry_row = spec.totals.carryover is not None
@@ -272,14 +284,16 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     income = [(item.label, _income_row(item, known, current, catalog)) for item in spec.income]
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
+    shown = _classes(spec, catalog.classes, by_class)
     spending = [(fill(pattern, 序号=cn_ordinal(i), 名称=name, 编码=code), by_class.get(code, ZERO) if code else ZERO)
-                for i, (code, name) in enumerate(_classes(spec, catalog.classes, by_class), start=1)]
+                for i, (code, name) in enumerate(shown, start=1)]
     rows = []
     for i in range(max(len(income), len(spending))):
         left: tuple[str, Decimal | None] = income[i] if i < len(income) else ("", None)
         right: tuple[str, Decimal | None] = spending[i] if i < len(spending) else ("", None)
+        picked = _of_class(ledger, shown[i][0]) if more and i < len(spending) else None
         rows.append(Row([Cell(None, "index"), Cell(left[0]), Cell(left[1], money), Cell(right[0]),
-                         Cell(right[1], money)]))
+                         Cell(right[1], money)] + split(picked)))
     if analysed:
         figures = scope.analysis.figures
         year_income, carried, year_spending = figures.income_total, figures.carryover, figures.spending_total
@@ -288,12 +302,12 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     totals = spec.totals
     if totals.year is not None:
         rows.append(Row([Cell(None, "index"), Cell(totals.year[0]), Cell(year_income, money), Cell(totals.year[1]),
-                         Cell(year_spending, money)], level=0))
-    if totals.carryover is not None:
+                         Cell(year_spending, money)] + split(ledger), level=0))
+    if totals.carryover is not None:  # 年终结转结余: none budgeted
         rows.append(Row([Cell(None, "index"), Cell(totals.carryover[0]), Cell(carried, money),
-                         Cell(totals.carryover[1]), Cell(ZERO, money)]))
+                         Cell(totals.carryover[1]), Cell(ZERO, money)] + split(Ledger([]))))
     rows.append(Row([Cell(None, "index"), Cell(totals.total[0]), Cell(year_income + carried, money),
-                     Cell(totals.total[1]), Cell(year_spending, money)], level=0))
+                     Cell(totals.total[1]), Cell(year_spending, money)] + split(ledger), level=0))
     return numbered(rows)
 
 

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, ValidationError
 
 from ..errors import Finding, Severity
-from ..model.budget import AmountUnit, Source, Strict
+from ..model.budget import AmountUnit, DocumentKind, Source, Strict
 from ..model.loader import PROFILE_POINTER, attach_positions, display_name, read_yaml
 from ..model.messages import finding_from_pydantic
 from ..model.positions import Loc, SourceMap, loc_of, place, position_of
@@ -51,8 +51,12 @@ class Value(str, Enum):
 
     seq = "序号"
     code = "编码"  # the classification code in one column
+    # The code in one column per part under this column's label as a spanning header: 功能分类科目编码 {类 | 款 | 项}.
+    # Every row prints all its parts (a 项 row 201 | 03 | 01, its 款 row 201 | 03, its 类 row 201); 合计 none.
+    codes = "类款项"  # function codes: 类 (3 digits) | 款 (2) | 项 (2)
+    codes_two = "类款"  # economic codes (类 3 digits | 款 2), or function rows that stop at 款
     name = "名称"  # the classification name
-    class_ = "类"  # the code's parts, one column each (201 | 31 | 01)
+    class_ = "类"  # one part of the code, a column of its own (201 | 03 | 01), under any header the profile writes
     item_ = "款"
     sub = "项"
     label = "项目"  # a fixed row's (or a layout's) wording
@@ -71,6 +75,11 @@ class CodeLevel(str, Enum):
 
 
 CODE_LENGTH = {CodeLevel.class_: 3, CodeLevel.item_: 5, CodeLevel.sub: 7}
+# The parts of a code a column shows (value 类款项 and 类款: one column each), and where each lies in the code
+CODE_PARTS: dict[Value, tuple[CodeLevel, ...]] = {
+    Value.codes: (CodeLevel.class_, CodeLevel.item_, CodeLevel.sub), Value.codes_two: (CodeLevel.class_, CodeLevel.item_),
+    Value.class_: (CodeLevel.class_,), Value.item_: (CodeLevel.item_,), Value.sub: (CodeLevel.sub,)}
+PART_SLICE = {CodeLevel.class_: slice(0, 3), CodeLevel.item_: slice(3, 5), CodeLevel.sub: slice(5, 7)}
 
 
 class Layout(str, Enum):
@@ -148,8 +157,9 @@ class Column(Pick):
 
     label: Label = Field(description="表头文字")
     key: str = Field("", max_length=40, description="数据文件（JSON、CSV）中的列名，省略则同表头文字")
-    value: Value = Field(Value.amount, description="这一列印什么")
-    width: float = Field(1.0, gt=0, le=20, description="相对列宽")
+    value: Value = Field(Value.amount, description="这一列印什么：金额（省略即为金额）、序号、编码、名称、项目；"
+                                                   "类款项、类款：科目编码在本列表头下分 类、款、项（类、款）几列印")
+    width: float = Field(1.0, gt=0, le=20, description="相对列宽（类款项、类款：分列各列的宽度之和，省略则为 1.8）")
     columns: list[Column] = Field(default_factory=list, description="下级列")
 
     def leaves(self) -> list[Column]:
@@ -186,6 +196,9 @@ class Totals(Strict):
 
 class Table(Strict):
     key: TableKey = Field(description="表的代号（t1、t2 …），数据文件的文件名用它")
+    documents: list[DocumentKind] | None = Field(None, min_length=1,
+                                                 description="只在这几种文件中印这张表：部门预算（部门和所附各单位）、"
+                                                             "单位预算（单位单独公开）；省略则都印")
     label: Label | None = Field(None, description="标题上方的表号，如“公开 01 表”；省略则不印")
     title: Label = Field(description="表的标题")
     layout: Layout | None = Field(None, description="用程序排版的表式")
@@ -207,6 +220,10 @@ class Table(Strict):
 
     def leaves(self) -> list[Column]:
         return [leaf for c in self.columns for leaf in c.leaves()]
+
+    def printed_in(self, document: DocumentKind) -> bool:
+        """Whether a document of this kind (options.document) prints this table."""
+        return self.documents is None or document in self.documents
 
 
 class Banner(Strict):
@@ -256,6 +273,10 @@ class Profile(Strict):
     running_sources: list[Source] | None = Field(
         None, min_length=1, description="机关运行经费的资金来源口径（表和说明文字同一口径）；省略则计入全部资金来源")
     tables: list[Table] = Field(min_length=1, description="公开表")
+
+    def tables_in(self, document: DocumentKind) -> list[Table]:
+        """The tables a document of this kind prints, in order (those whose `documents` leave it out skipped)."""
+        return [table for table in self.tables if table.printed_in(document)]
 
 
 @dataclass(frozen=True)
@@ -356,7 +377,7 @@ def _profile_finding(err: Any, smap: SourceMap) -> Finding:
 # --- checks beyond the models: placeholders and the shape of each table ---------------------------------------
 
 SHAPES = {
-    "rows": {Value.seq, Value.code, Value.name, Value.class_, Value.item_, Value.sub, Value.amount},
+    "rows": {Value.seq, Value.code, Value.name, *CODE_PARTS, Value.amount},
     "items": {Value.seq, Value.label, Value.amount},
 }
 LAYOUT_SHAPES = {  # the leaves a layout fills, in order (an appropriation table: one or more fund columns at the end)
@@ -364,6 +385,10 @@ LAYOUT_SHAPES = {  # the leaves a layout fills, in order (an appropriation table
     Layout.appropriation: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.amount],
     Layout.uses: [Value.seq, Value.label, Value.amount, Value.label, Value.amount, Value.label, Value.amount],
     Layout.procurement: [Value.seq, Value.label, Value.label, Value.amount],
+}
+MORE_COLUMNS = {  # layouts whose spending side may take more amount columns after its 合计, each with its conditions
+    Layout.appropriation: "（最后的金额列可有多列，各写资金来源）",
+    Layout.summary: "（支出预算数之后可再有金额列，各写条件，如 人员经费、公用经费、项目支出）",
 }
 
 
@@ -390,11 +415,16 @@ def _checks(profile: Profile) -> Iterator[Finding]:
     named = [p.value if isinstance(p, Part) else p.notes for p in profile.parts]
     if len(set(named)) != len(named):
         yield _error(profile, "parts", "parts 中有重复的部分", "每个部分只写一次")
-    seen: dict[str, int] = {}
-    for table in profile.tables:
-        if table.key in seen:
-            yield _error(table, "key", f"表的代号 {table.key} 重复（第 {seen[table.key]} 张表已用）", "每张表用不同的代号")
-        seen.setdefault(table.key, len(seen) + 1)
+    seen: dict[tuple[str, DocumentKind], int] = {}  # (key, document kind) → the table (1, 2 …) printing it there
+    for n, table in enumerate(profile.tables, start=1):
+        taken = [seen[(table.key, kind)] for kind in DocumentKind if table.printed_in(kind) and (table.key, kind) in seen]
+        if taken:
+            yield _error(table, "key", f"表的代号 {table.key} 重复（第 {taken[0]} 张表已用）",
+                         "每张表用不同的代号；同一张表分别为部门预算、单位预算各写一种时，两张表各写 documents: [部门预算]、"
+                         "documents: [单位预算]")
+        for kind in DocumentKind:
+            if table.printed_in(kind):
+                seen.setdefault((table.key, kind), n)
         yield from _table_checks(table)
 
 
@@ -440,6 +470,10 @@ def _table_checks(table: Table) -> Iterator[Finding]:
         if leaf.value is Value.amount:
             keys.setdefault(key, leaf)
     yield from _group_checks(table.columns)
+    misplaced = [leaf for leaf in leaves if leaf.value in CODE_PARTS] if table.rows is None else []
+    for leaf in misplaced:  # said once here, not again by the shape checks below
+        yield _error(leaf, "value", f"“{leaf.label}”按 类、款、项 分列印科目编码（value: {leaf.value.value}），只用于按科目"
+                     "分类列出各行的表（写 rows 的表）", "删除这一列，或改为这张表能印的列")
     shapes = [name for name in ("layout", "rows", "items") if getattr(table, name) is not None]
     if len(shapes) != 1:
         yield _error(table, "key", f"表 {table.key} 应写 rows（按科目分类的行）、items（固定的行）、layout（程序排版的"
@@ -459,7 +493,7 @@ def _table_checks(table: Table) -> Iterator[Finding]:
                 yield _error(table, name, f"{name} 只用于 layout 表式的表", f"删除 {name}，或写上 layout")
         allowed = SHAPES["rows" if table.rows is not None else "items"]
         for leaf in leaves:
-            if leaf.value not in allowed:
+            if leaf.value not in allowed and leaf not in misplaced:
                 yield _error(leaf, "value", f"这张表的列不能印“{leaf.value.value}”",
                              "可用：" + "、".join(v.value for v in Value if v in allowed))
         if not any(leaf.value is Value.amount for leaf in leaves):
@@ -468,7 +502,7 @@ def _table_checks(table: Table) -> Iterator[Finding]:
         yield from _rows_checks(table.rows, leaves)
     if table.items is not None:
         yield from _items_checks(table.items)
-    if table.layout is not None:
+    if table.layout is not None and not misplaced:
         yield from _layout_checks(table, leaves)
 
 
@@ -489,8 +523,18 @@ def _rows_checks(rows: Rows, leaves: list[Column]) -> Iterator[Finding]:
         yield _error(rows, "levels", "levels 应按 类、款、项 的顺序写，且不重复")
     if rows.classification is Classification.economic and CodeLevel.sub in rows.levels:
         yield _error(rows, "levels", "经济分类只有 类、款 两级", "levels 写 [类, 款]")
-    if not any(leaf.value in (Value.code, Value.class_) for leaf in leaves):
-        yield _error(rows, "classification", "按科目分类的表需要一列科目编码（value: 编码，或 类、款、项 三列）")
+    parts = {part for leaf in leaves for part in CODE_PARTS.get(leaf.value, ())}
+    for leaf in leaves:
+        if rows.classification is Classification.economic and CodeLevel.sub in CODE_PARTS.get(leaf.value, ()):
+            yield _error(leaf, "value", f"经济分类只有 类、款 两级，“{leaf.label}”不能印“项”（value: {leaf.value.value}）",
+                         "经济分类的编码分两列写 value: 类款" if leaf.value is Value.codes else "删除这一列")
+        elif (leaf.value is Value.codes_two and rows.classification is Classification.function
+              and CodeLevel.sub in rows.levels and CodeLevel.sub not in parts):
+            yield _error(leaf, "value", f"这张表列到功能分类的项，而“{leaf.label}”只分 类、款 两列，项一级的编码印不出来",
+                         "功能分类的编码分三列写 value: 类款项，或 rows 的 levels 只写 [类, 款]")
+    if not any(leaf.value in (Value.code, Value.codes, Value.codes_two, Value.class_) for leaf in leaves):
+        yield _error(rows, "classification", "按科目分类的表需要一列科目编码（value: 编码；或分列印：类款项、类款，"
+                     "或 类、款、项 各一列）")
 
 
 def _items_checks(items: list[Item]) -> Iterator[Finding]:
@@ -508,11 +552,10 @@ def _layout_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
     values = [leaf.value for leaf in leaves]
     if values[:1] != [Value.seq]:  # the 序号 column may be left out
         values = [Value.seq] + values
-    fits = values == shape if table.layout is not Layout.appropriation else (
+    fits = values == shape if table.layout not in MORE_COLUMNS else (
         len(values) >= len(shape) and values[:5] == shape[:5] and all(v is Value.amount for v in values[5:]))
     if not fits:
-        want = "（序号，可省略）、" + "、".join(v.value for v in shape[1:]) + ("（最后的金额列可有多列，各写资金来源）"
-                                                 if table.layout is Layout.appropriation else "")
+        want = "（序号，可省略）、" + "、".join(v.value for v in shape[1:]) + MORE_COLUMNS.get(table.layout, "")
         yield _error(table, "columns", f"表式“{table.layout.value}”的各列应依次为：{want}；实际为："
                      f"{'、'.join(leaf.value.value for leaf in leaves)}")
     wanted = () if table.layout is Layout.procurement else ("income", "spending", "totals")
