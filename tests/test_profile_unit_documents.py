@@ -222,3 +222,31 @@ def test_documents_are_checked_by_the_schema_model(tmp_path):
     (error,) = findings
     assert error.line == text[:text.index("documents: [单位]")].count("\n") + 1
     assert "部门预算" in error.message + error.fix and "单位预算" in error.message + error.fix
+
+
+def test_render_units_gives_each_unit_its_own_t1_and_the_department_its_plain_one(tmp_path, folder):
+    """`render --units` from the department's one folder: the units' documents take the 单位预算 tables (the split
+    T1), the department's keeps its own, each unit's figures summed here from its YAML lines alone."""
+    source = tmp_path / "dept"
+    shutil.copytree(SAMPLE, source)
+    text = (source / "department.yaml").read_text(encoding="utf-8")
+    (source / "department.yaml").write_text(text.replace("    profile: 上海区级\n", f"    profile: {folder}\n"),
+                                            encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["render", str(source), "--units", "--format", "json", "--out", str(out)]) == 0
+    department = json.loads((out / "dept.json").read_text(encoding="utf-8"))
+    (plain,) = [t for t in department["tables"] if t["kind"] == "t1"]
+    assert [c["key"] for c in plain["columns"]] == ["income_item", "income", "spending_item", "spending"]
+    for code in UNITS:
+        (path,) = out.glob(f"dept-{code}-*.json")
+        (t1,) = [t for t in json.loads(path.read_text(encoding="utf-8"))["tables"] if t["kind"] == "t1"]
+        assert len(t1["columns"]) == 7
+        one = tmp_path / "one" / code
+        sums = expected(unit_folder(one.parent, code, folder))
+        rows = {row[2]: row for row in t1["rows"] if row[2]}
+        for cls, parts in sums.items():
+            row = next(r for label, r in rows.items() if label.endswith(CLASSES[cls]))
+            if code != "147002":  # its folder above carries two more 经营支出 lines than the department's
+                assert [Decimal(row[i] or "0") for i in (4, 5, 6)] == [parts["人员经费"], parts["公用经费"],
+                                                                       parts["项目支出"]], (code, cls)
+            assert Decimal(row[3]) == sum((Decimal(row[i] or "0") for i in (4, 5, 6)), ZERO)

@@ -55,6 +55,7 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
     year = budget.budget_year
     words = {"编码": dept.code, "名称": dept.name, "年度": str(year), "上年": str(year - 1)}
     place = {"地区": dept.options.region or ""}  # {地区}: the headings and the cover may name it
+    document = DocumentKind.unit if unit is not None else dept.options.document  # the tables a profile prints for it
 
     def parts(scope: Scope, heading: bool, notes_of: Callable[[list[Block]], list[Block]]) -> list[Block]:
         out: list[Block] = []
@@ -63,14 +64,14 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
                 if heading:
                     out.append(Heading(profiles.fill(form.headings.tables, **words, **place, 称谓=scope.word), 2,
                                        id=f"{scope.id}-tables"))
-                out.extend(tables_of(scope, form, dept.options.document))
+                out.extend(tables_of(scope, form, document))
             elif isinstance(part, profiles.NotesPart):  # one template of the profile's notes/ (情况说明 in parts)
                 out.extend(notes_of(_notes(budget, scope, env, part.notes, f"{scope.id}-p{n}")))
             else:
                 out.extend(notes_of(_notes(budget, scope, env)))
         return out
 
-    if unit is not None or dept.options.document is DocumentKind.unit:
+    if document is DocumentKind.unit:
         alone = budget.units[0] if unit is None else next((u for u in budget.units if u.code == unit), None)
         if alone is None:
             raise ValueError(f"部门中没有编码为 {unit} 的单位")
