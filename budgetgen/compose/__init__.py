@@ -17,7 +17,7 @@ from .. import profiles
 from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Unit
 from ..model.numbers import plain
 from .grid import H, header
-from .notes import AppropriationItem, ScopeText, environment, render_notes
+from .notes import AppropriationItem, ProjectNote, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -159,6 +159,8 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         items=appropriation_items(budget, scope),
         natures={n.value: sum(1 for u in units if u.nature is n) for n in Nature},
         procurement=analysis.procurement, assets=analysis.assets,
+        assets_by_unit=[(u.name, analysis.assets_by_unit[u.code]) for u in units if u.code in analysis.assets_by_unit],
+        major_projects=major_projects(budget, scope),
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope),
@@ -187,7 +189,33 @@ def appropriation_items(budget: Budget, scope: Scope) -> list[AppropriationItem]
                                       budget.projects[f.project].name for f in mine if f.project is not None))
         out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
                                      catalog.function_name(code), sum((f.amount for f in mine), ZERO),
-                                     sum((f.amount for f in mine if f.project is None), ZERO), projects))
+                                     sum((f.amount for f in mine if f.project is None), ZERO), projects,
+                                     _use(budget.department.uses.get(code, ""))))
+    return out
+
+
+def _use(text: str) -> str:
+    """A clerk's “主要用于……” text without the words the notes put before it (written or not)."""
+    for lead in ("主要用于", "用于"):
+        if text.startswith(lead):
+            return text[len(lead):].lstrip("：:，, ")
+    return text
+
+
+def major_projects(budget: Budget, scope: Scope) -> list[ProjectNote]:
+    """The scope's projects its clerk describes (an overview written; never a classified one), in the projects'
+    order, for 项目经费情况说明."""
+    analysis = scope.analysis
+    out = []
+    for i in analysis.projects:
+        project = budget.projects[i]
+        if not project.overview or project.classified:
+            continue
+        total = analysis.project_totals[i]
+        out.append(ProjectNote(project.name, project.overview, project.basis,
+                               project.implementer or budget.unit_of(project).name, project.approach, project.period,
+                               total.total, [(src.value, carried, amount) for src, carried, amount in total.by_source
+                                             if amount], list(project.goals)))
     return out
 
 

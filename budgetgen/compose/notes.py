@@ -120,6 +120,10 @@ class ScopeText:
     natures: dict[str, int] = field(default_factory=dict)  # how many of the scope's units are 行政, 事业, 参公
     procurement: Any = None  # the scope's analysis.sums.ProcurementTotals (by 货物/工程/服务, SME reserve)
     assets: Any = None  # the scope's analysis.sums.AssetTotals (vehicles by use, equipment)
+    # (unit name, its AssetTotals) of the scope's units that give assets, in the units' order (上海区级 六（五）)
+    assets_by_unit: list[tuple[str, Any]] = field(default_factory=list)
+    # the scope's projects its clerk describes (项目经费情况说明, 上海区级 七), in the projects' order
+    major_projects: list[ProjectNote] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +137,23 @@ class AppropriationItem:
     amount: Decimal
     basic: Decimal
     projects: list[str]
+    use: str = ""  # what the clerk writes the money is mainly for (Department.uses), without “主要用于”
+
+
+@dataclass
+class ProjectNote:
+    """A project the clerk describes (项目经费情况说明): the texts as written (implementer: the unit's name where
+    none is written), its budget and, by source, this year's money and 上年结转 ((source, carryover, amount))."""
+
+    name: str
+    overview: str
+    basis: str
+    implementer: str
+    approach: str
+    period: str
+    amount: Decimal
+    sources: list[tuple[str, bool, Decimal]]
+    goals: list[str]
 
 
 def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id_prefix: str,
