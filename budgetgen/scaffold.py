@@ -142,6 +142,12 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
         f"{{}}project: {typed(f.project)}",
         f"{{}}sangong: {{{{abroad: {typed(g['abroad'])}, vehicle_purchase: {typed(g['vehicle_purchase'])}, "
         f"vehicle_operation: {typed(g['vehicle_operation'])}, reception: {typed(g['reception'])}}}}}",
+    ]
+    givens = [budget.department.last_year] + [u.last_year for u in budget.units]
+    if any(given is not None and given.appropriation is not None for given in givens):  # 上海区级 compares it
+        sources = f.income_by_source
+        last_year.append(f"{{}}appropriation: {typed(sources['general'] + sources['fund'] + sources['state_capital'])}")
+    last_year += [
         "reasons:  # 请写明与上年相比的增减原因",
         '{}total: ""', '{}personnel: ""', '{}public: ""', '{}project: ""', '{}sangong: ""',
     ]

@@ -47,8 +47,10 @@ HEADERS = {
            ["合计", "因公出国(境)费", "公务接待费", "公务用车购置及运行费", "", "", "机关运行经费预算数"],
            ["合计", "因公出国(境)费", "公务接待费", "小计", "购置费", "运行费", "机关运行经费预算数"]],
 }
-# profiles.md: 一 主要职能; 二 机构设置; 三 名词解释; 四 预算编制说明; 五 预算表; 六 其他相关情况说明
+# profiles.md: 一 主要职能; 二 机构设置; 三 名词解释; 四 预算编制说明; 五 预算表; 六 其他相关情况说明;
+# (department) 七 项目经费情况说明
 SECTIONS = ["一、主要职能", "二、机构设置", "三、名词解释", "四、预算编制说明", "五、预算表", "六、其他相关情况说明"]
+DEPARTMENT_ONLY = ["七、项目经费情况说明"]
 # 其他相关情况说明: （一）三公 （二）机关运行经费 （三）政府采购 （四）绩效目标 （五）国有资产
 OTHER = ["（一）", "（二）", "（三）", "（四）", "（五）"]
 
@@ -190,20 +192,22 @@ def test_section_order(which, request):
     doc = request.getfixturevalue(which)
     assert doc.toc_title.replace("　", "") == "目录"
     headings = [b for b in doc.blocks if isinstance(b, Heading)]
-    assert [h.text for h in headings if h.level == 2] == SECTIONS
+    assert [h.text for h in headings if h.level == 2] == SECTIONS + (DEPARTMENT_ONLY if which == "department" else [])
     assert not [h for h in headings if h.level == 1]  # no 第一部分 / 第二部分: each unit publishes its own document
     kinds = [b.kind if isinstance(b, Table) else b.text for b in doc.blocks if isinstance(b, (Heading, Table))
              and (isinstance(b, Table) and b.kind in HEADERS or isinstance(b, Heading) and b.level == 2)]
     at = kinds.index("五、预算表")
     assert kinds[at + 1:at + 10] == [f"t{i}" for i in range(1, 10)] and kinds[at + 10] == "六、其他相关情况说明"
-    other = [h.text for h in headings if h.level == 3]
-    assert [text[:3] for text in other[-5:]] == OTHER
+    six = next(i for i, h in enumerate(headings) if h.text == "六、其他相关情况说明")
+    other = [h.text for h in headings[six + 1:] if h.level == 3 or h.level == 2 and h.text.startswith("七、")]
+    other = other[:other.index(DEPARTMENT_ONLY[0])] if which == "department" else other
+    assert [text[:3] for text in other] == OTHER
 
 
 def test_narrative_in_wan(department):
     from budgetgen.document import Paragraph
     text = "\n".join(b.text for b in department.blocks if isinstance(b, Paragraph))
-    assert f"{Y}年，{NAME}收入预算4093.49万元，其中：财政拨款收入4055.49万元；事业收入38.00万元" in text
+    assert f"{Y}年，{NAME}收入预算4093.49万元，其中：财政拨款收入4055.49万元，比2024年预算增加125.61万元；事业收入38.00万元" in text
     assert "“一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）”科目1346.42万元" in text
     assert "机关运行经费预算为210.57万元" in text
     assert "下属1家机关和1家参公事业单位" in text

@@ -51,6 +51,9 @@ class Analysis:
         self.spending_by_class = ledger.by(lambda f: f.function[:3])
         self.sangong: dict[str, dict[Source, Decimal]] = sangong_items(ledger)  # table 9 and the notes
         self.assets: AssetTotals = asset_totals(self.units)
+        # each unit's own, for the units that give their assets (上海区级 prints them unit by unit)
+        self.assets_by_unit: dict[str, AssetTotals] = {u.code: asset_totals([u]) for u in self.units
+                                                       if u.assets is not None}
         self.procurement: ProcurementTotals = procurement_totals(self.units)
         self.figures: Figures = figures_of(budget, self, catalog)
 

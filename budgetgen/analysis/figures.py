@@ -116,6 +116,11 @@ def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
             figures.changes["public"] = Change(basic - personnel, last.public)
         if last.sangong is not None:
             figures.changes.update(_sangong_changes(sangong, last.sangong))
+        if last.appropriation is not None:  # 财政拨款收入 (this year's money) and 支出 (上年结转 too) against last year's
+            appropriated = ledger.where(lambda f: f.appropriation)
+            figures.changes["appropriation.income"] = Change(appropriated.total(lambda f: not f.carryover),
+                                                             last.appropriation)
+            figures.changes["appropriation.spending"] = Change(appropriated.total(), last.appropriation)
     return figures
 
 
@@ -132,6 +137,7 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
         return None
     split = all(g.personnel is not None for g in given)
     sangong = [g.sangong for g in given if g.sangong is not None]
+    appropriated = all(g.appropriation is not None for g in given)
 
     def total(attr: str, items: list[LastYear] | list[SanGong]) -> Decimal:
         return sum((getattr(g, attr) for g in items), ZERO)
@@ -140,7 +146,8 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
         year=given[0].year, project=total("project", given),
         personnel=total("personnel", given) if split else None, public=total("public", given) if split else None,
         basic=None if split else sum((g.basic_total() for g in given), ZERO),
-        sangong=SanGong.model_construct(_fields_set=None, **{k: total(k, sangong) for k in SanGong.money}) if sangong else None)
+        sangong=SanGong.model_construct(_fields_set=None, **{k: total(k, sangong) for k in SanGong.money}) if sangong else None,
+        appropriation=total("appropriation", given) if appropriated else None)
 
 
 def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:

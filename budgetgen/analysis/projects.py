@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pypinyin import Style, lazy_pinyin
 
-from ..model.budget import Budget, ProjectOrder
+from ..model.budget import Budget, ProjectOrder, Source
 from .ledger import ZERO, Ledger
 
 
@@ -36,10 +36,12 @@ def ordered(budget: Budget, indices: list[int]) -> list[int]:
 
 @dataclass(frozen=True)
 class ProjectTotal:
-    """One project's budget: all its lines, and the appropriated part of them (财政资金)."""
+    """One project's budget: all its lines, and the appropriated part of them (财政资金); by source, this year's
+    money and 上年结转 apart ((source, carryover, amount) in Source's order, this year's first)."""
 
     total: Decimal = ZERO
     appropriation: Decimal = ZERO
+    by_source: tuple[tuple[Source, bool, Decimal], ...] = ()
 
     @property
     def other(self) -> Decimal:
@@ -51,8 +53,15 @@ def project_totals(ledger: Ledger) -> dict[int, ProjectTotal]:
     """Every project of the ledger's facts, by its index into Budget.projects (a project without money has none)."""
     total: dict[int, Decimal] = {}
     approp: dict[int, Decimal] = {}
+    by_source: dict[int, dict[tuple[Source, bool], Decimal]] = {}
     for f in ledger.facts:
         if f.project is not None:
             total[f.project] = total.get(f.project, ZERO) + f.amount
             approp[f.project] = approp.get(f.project, ZERO) + (f.amount if f.appropriation else ZERO)
-    return {i: ProjectTotal(total[i], approp[i]) for i in total}
+            sources = by_source.setdefault(f.project, {})
+            sources[f.source, f.carryover] = sources.get((f.source, f.carryover), ZERO) + f.amount
+    order = list(Source)
+    return {i: ProjectTotal(total[i], approp[i],
+                            tuple((src, carried, amount) for (src, carried), amount
+                                  in sorted(by_source[i].items(), key=lambda kv: (kv[0][1], order.index(kv[0][0])))))
+            for i in total}

@@ -19,6 +19,10 @@ LEVELS: dict[str, set[str]] = {
 # (成本指标 as a 二级指标 of 产出指标), never required.
 COST_LEVEL1 = {"成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"}}
 ACCEPTED = {**LEVELS, **COST_LEVEL1}
+# What a clerk writes about a major project (项目经费情况说明), with the words the notes print before it (checks.texts
+# says which are needed); never published for a classified project.
+DESCRIPTION = {"overview": "项目概述", "basis": "立项依据", "implementer": "实施主体", "approach": "实施方案",
+               "period": "实施周期"}
 PLACEHOLDER = re.compile(r"目标内容\s*\d|XX|xx|××|\{[^}]*\}|待填写|待补充|……|\.\.\.\.\.\.")
 MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
@@ -50,10 +54,12 @@ def check_performance(budget: Budget) -> list[Finding]:
     for project in budget.projects:
         total = project.total()
         if project.classified:
-            if project.goals or project.indicators or project.purpose:
-                findings.append(at(project, W, f"涉密项目“{project.name}”填写了绩效目标或资金用途；这些内容不会公开，"
-                                               "也不应留在数据文件中", "classified",
-                                   "删除 goals、indicators、purpose，只保留金额", "classified-details"))
+            described = [name for name in DESCRIPTION if getattr(project, name)]
+            if project.goals or project.indicators or project.purpose or described:
+                findings.append(at(project, W, f"涉密项目“{project.name}”填写了绩效目标、资金用途或项目经费情况说明；"
+                                               "这些内容不会公开，也不应留在数据文件中", "classified",
+                                   f"删除 {'、'.join(['goals', 'indicators', 'purpose'] + described)}，只保留金额",
+                                   "classified-details"))
             continue
         findings.extend(_plan(project))
         findings.extend(_goals(project))

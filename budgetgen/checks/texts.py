@@ -11,7 +11,7 @@ from ..analysis.figures import Figures, reasons_of
 from ..errors import Finding
 from ..model.budget import Budget, Strict
 from .base import W, at
-from .performance import placeholder
+from .performance import DESCRIPTION, placeholder
 
 # A figure a clerk may quote in free text, and where budgetgen computes it.
 QUOTED = [
@@ -33,6 +33,8 @@ def check_texts(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
         out.append(at(dept, W, "没有填写部门职责，公开文件的“部门职责”一节将是空的", "duties", code="missing-duties"))
     out.extend(_changes(budget, figures, analysis))
     out.extend(_quoted_figures(budget, figures))
+    out.extend(_uses(budget, analysis))
+    out.extend(_descriptions(budget))
     out.extend(_placeholders(budget))
     out.extend(_draft(budget))
     for unit in budget.units:
@@ -90,6 +92,15 @@ def _unexplained(owner, f: Figures, reasons, who: str) -> list[Finding]:
         out.append(at(reasons, W, f"{who}收支总额比上年{total.direction}{fmt.money(total.amount)}万元，原因却写"
                                   f"“{reasons.total}”", "total", f"核对原因是否写反（总额是{total.direction}）",
                       "reason-against-change"))
+    approp = f.changes.get("appropriation.spending")  # worded with reasons.total (上海区级's 预算编制说明)
+    if approp is not None and approp.direction != "持平":
+        if not reasons.total:
+            out.append(at(owner, W, f"{who}财政拨款支出比上年{approp.direction}{fmt.money(approp.amount)}万元，但没有说明原因",
+                          "reasons", "在 reasons.total 中写明增减原因", "change-without-reason"))
+        elif _against(reasons.total, approp.direction) and (total is None or total.direction != approp.direction):
+            out.append(at(reasons, W, f"{who}财政拨款支出比上年{approp.direction}{fmt.money(approp.amount)}万元，原因却写"
+                                      f"“{reasons.total}”", "total", f"核对原因是否写反（财政拨款是{approp.direction}）",
+                          "reason-against-change"))
     sangong = f.changes.get("sangong.sangong")
     if sangong is not None and sangong.direction != "持平" and not reasons.sangong:
         out.append(at(owner, W, f"{who}“三公”经费比上年{sangong.direction}{fmt.money(sangong.amount)}万元，但没有说明原因",
@@ -120,6 +131,54 @@ def _texts(budget: Budget) -> list[tuple[Strict, str, str]]:
     return [(o, n, t) for o, n, t in texts if t]
 
 
+# Of a major project's texts (DESCRIPTION), every one but implementer (the unit's name when not written) is needed
+# once any is written.
+NEEDED = ("overview", "basis", "approach", "period")
+
+
+def _descriptions(budget: Budget) -> list[Finding]:
+    """A project described in part: the items missing are not printed (without an overview, not the project)."""
+    out = []
+    for project in budget.projects:
+        written = [name for name in DESCRIPTION if getattr(project, name)]
+        missing = [name for name in NEEDED if name not in written]
+        if not written or not missing or project.classified:  # classified: checks.performance says so
+            continue
+        labels = "、".join(f"{DESCRIPTION[name]}（{name}）" for name in missing)
+        effect = ("没有项目概述的项目不列入“项目经费情况说明”，已写的内容不会印出" if "overview" in missing
+                  else "缺少的各项在“项目经费情况说明”中不印出")
+        out.append(at(project, W, f"项目“{project.name}”的项目经费情况说明缺少{labels}：{effect}", written[0],
+                      f"补写 {'、'.join(missing)}；不作为重大项目说明时删去 {'、'.join(written)}",
+                      "project-half-described"))
+    return out
+
+
+def _uses(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
+    """A “主要用于” text (department.uses) for a code the document's 财政拨款支出主要内容 does not list."""
+    ledger = analysis.department.ledger
+    items = sorted({f.function for f in ledger.facts if f.appropriation and f.amount and len(f.function) == 7})
+    catalog = analysis.catalog
+    dept = budget.department
+    out = []
+    for code in dept.uses:
+        if code in items:
+            continue
+        spent = any(f.function == code and f.amount for f in ledger.facts)
+        why = "只有非财政拨款的支出" if spent else "没有支出"
+        near = sorted(items, key=lambda c: (c[:5] != code[:5], c[:3] != code[:3],
+                                            sum(a != b for a, b in zip(c, code, strict=True)), c))[:3]
+        named = "、".join(_named(c, catalog) for c in near)
+        out.append(at(dept, W, f"uses 中的科目 {_named(code, catalog)} 在本部门{why}，不在“财政拨款支出主要内容”所列的"
+                               "项级科目中，这段文字不会印出", ("uses", code),
+                      (f"是否为 {named}？" if named else "") + "核对科目编码，或删去这一行", "use-not-listed"))
+    return out
+
+
+def _named(code: str, catalog) -> str:
+    name = catalog.function.get(code)
+    return f"{code} {name}" if name else code
+
+
 def _draft(budget: Budget) -> list[Finding]:
     """While new-year's draft line stands: the draft itself, every text that still names last year, last year's
     assets — each a warning, so that a draft is never taken for a finished disclosure."""
@@ -128,7 +187,8 @@ def _draft(budget: Budget) -> list[Finding]:
     last = budget.budget_year - 1
     out = [budget.draft_at.finding(W, f"这是由 {last} 年数据生成的下一年度草稿：{budget.draft}", "draft",
                                    "逐项核对金额、项目、文字和资产，改好后删除 draft 这一行", "draft")]
-    texts = _texts(budget) + [(p, ("goals", i), g) for p in budget.projects for i, g in enumerate(p.goals)]
+    texts = _texts(budget) + _project_texts(budget)
+    texts += [(p, ("goals", i), g) for p in budget.projects for i, g in enumerate(p.goals)]
     texts += [(row, name, getattr(row, name)) for p in budget.projects for row in p.indicators
               for name in ("description", "value")]
     for owner, field, text in texts:
@@ -154,6 +214,14 @@ def _quoted_figures(budget: Budget, f: Figures) -> list[Finding]:
     return out
 
 
+def _project_texts(budget: Budget) -> list[tuple[Strict, str | tuple, str]]:
+    """(owner, field, text) of the texts a department writes for 项目经费情况说明 and 财政拨款支出主要内容."""
+    texts: list[tuple[Strict, str | tuple, str]] = [(p, name, getattr(p, name)) for p in budget.projects
+                                                    for name in DESCRIPTION]
+    texts += [(budget.department, ("uses", code), text) for code, text in budget.department.uses.items()]
+    return [(o, n, t) for o, n, t in texts if t]
+
+
 def _placeholders(budget: Budget) -> list[Finding]:
     return [at(owner, W, f"文字中有模板占位内容「{hit}」", field, "写明实际内容", "placeholder")
-            for owner, field, text in _texts(budget) if (hit := placeholder(text))]
+            for owner, field, text in _texts(budget) + _project_texts(budget) if (hit := placeholder(text))]

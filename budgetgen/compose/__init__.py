@@ -18,7 +18,7 @@ from .. import profiles
 from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Source, Unit
 from ..model.numbers import plain
 from .grid import H, header
-from .notes import AppropriationItem, FundFigures, ScopeText, environment, render_notes
+from .notes import AppropriationItem, FundFigures, ProjectNote, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -173,6 +173,8 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
                  for code, amount in sorted(analysis.spending_by_class.items()) if amount],
         uses=dict(analysis.spending_by_use),
         funds={source.value: fund_figures(budget, scope, source) for source in (Source.general, Source.fund)},
+        assets_by_unit=[(u.name, analysis.assets_by_unit[u.code]) for u in units if u.code in analysis.assets_by_unit],
+        major_projects=major_projects(budget, scope),
     )
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope, budget.profile.profile if budget.profile else None),
@@ -203,7 +205,33 @@ def appropriation_items(budget: Budget, scope: Scope, source: Source | None = No
         out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
                                      catalog.function_name(code), sum((f.amount for f in mine), ZERO),
                                      sum((f.amount for f in mine if f.project is None), ZERO), projects,
-                                     sum((f.amount for f in mine if f.carryover), ZERO)))
+                                     carryover=sum((f.amount for f in mine if f.carryover), ZERO),
+                                     use=_use(budget.department.uses.get(code, ""))))
+    return out
+
+
+def _use(text: str) -> str:
+    """A clerk's “主要用于……” text without the words the notes put before it (written or not)."""
+    for lead in ("主要用于", "用于"):
+        if text.startswith(lead):
+            return text[len(lead):].lstrip("：:，, ")
+    return text
+
+
+def major_projects(budget: Budget, scope: Scope) -> list[ProjectNote]:
+    """The scope's projects its clerk describes (an overview written; never a classified one), in the projects'
+    order, for 项目经费情况说明."""
+    analysis = scope.analysis
+    out = []
+    for i in analysis.projects:
+        project = budget.projects[i]
+        if not project.overview or project.classified:
+            continue
+        total = analysis.project_totals[i]
+        out.append(ProjectNote(project.name, project.overview, project.basis,
+                               project.implementer or budget.unit_of(project).name, project.approach, project.period,
+                               total.total, [(src.value, carried, amount) for src, carried, amount in total.by_source
+                                             if amount], list(project.goals)))
     return out
 
 

@@ -127,6 +127,10 @@ class ScopeText:
     classes: list[tuple[str, str, Decimal]] = field(default_factory=list)
     uses: dict[str, Decimal] = field(default_factory=dict)
     funds: dict[str, FundFigures] = field(default_factory=dict)
+    # (unit name, its AssetTotals) of the scope's units that give assets, in the units' order (上海区级 六（五）)
+    assets_by_unit: list[tuple[str, Any]] = field(default_factory=list)
+    # the scope's projects its clerk describes (项目经费情况说明, 上海区级 七), in the projects' order
+    major_projects: list[ProjectNote] = field(default_factory=list)
 
 
 @dataclass
@@ -145,6 +149,7 @@ class AppropriationItem:
     # 具体使用情况 words the change when they are given)
     last: Decimal | None = None
     reason: str = ""
+    use: str = ""  # what the clerk writes the money is mainly for (Department.uses), without “主要用于”
 
     @property
     def class_code(self) -> str:
@@ -171,6 +176,22 @@ class FundFigures:
     running: Decimal
     running_uses: list[str]
     last: Decimal | None = None  # last year's 当年拨款 of the fund: not in the model yet
+
+
+@dataclass
+class ProjectNote:
+    """A project the clerk describes (项目经费情况说明): the texts as written (implementer: the unit's name where
+    none is written), its budget and, by source, this year's money and 上年结转 ((source, carryover, amount))."""
+
+    name: str
+    overview: str
+    basis: str
+    implementer: str
+    approach: str
+    period: str
+    amount: Decimal
+    sources: list[tuple[str, bool, Decimal]]
+    goals: list[str]
 
 
 def render_notes(env: jinja2.Environment, scope: ScopeText, figures: Figures, id_prefix: str,

@@ -187,6 +187,14 @@ class Project(Strict):
                                                          "economic、source、carryover 沿用项目的值")
     classified: bool = Field(False, description="涉密项目：绩效目标表只公开“此项涉密”，金额照常计入各表")
     purpose: str = Field("", description="资金用途")
+    # 项目经费情况说明 (上海区级 七): a clerk makes a project one of the major projects it explains by describing it
+    # (overview written); 年度预算安排 is computed, 绩效目标 are `goals`.
+    overview: str = Field("", description="项目概述（项目经费情况说明：写了项目概述的项目作为重大项目列入，"
+                                         "并应同时写 basis、approach、period）")
+    basis: str = Field("", description="立项依据（项目经费情况说明）")
+    implementer: Label = Field("", description="实施主体（项目经费情况说明）；不填时为项目所属单位的名称")
+    approach: str = Field("", description="实施方案（项目经费情况说明）")
+    period: Label = Field("", description="实施周期（项目经费情况说明），如 2025年1月至12月")
     plan: list[Percent] | None = Field(None, min_length=4, max_length=4, description="资金支出计划：3月底、6月底、10月底、12月底累计百分比")
     goals: list[Text] = Field(default_factory=list, description="绩效目标（逐条）")
     indicators: list[Indicator] = Field(default_factory=list, description="绩效指标表各行")
@@ -342,8 +350,11 @@ class LastYear(Strict):
     basic: Amount | None = Field(None, description="上年基本支出（未分人员、公用时填写）")
     project: Amount = Field(description="上年项目支出")
     sangong: SanGong | None = None
+    appropriation: Amount | None = Field(
+        None, description="上年财政拨款收入预算（一般公共预算、政府性基金预算、国有资本经营预算拨款之和，不含上年结转）："
+                          "上海区级的预算编制说明据此写财政拨款收入、支出比上年增减；不填则不作比较")
 
-    money: ClassVar[tuple[str, ...]] = ("personnel", "public", "basic", "project")
+    money: ClassVar[tuple[str, ...]] = ("personnel", "public", "basic", "project", "appropriation")
 
     @model_validator(mode="after")
     def _basic_once(self) -> LastYear:
@@ -409,6 +420,10 @@ class Department(Strict):
     performance: Performance = Field(default_factory=Performance)
     last_year: LastYear | None = None
     reasons: Reasons = Field(default_factory=Reasons)
+    uses: dict[FunctionCode, str] = Field(
+        default_factory=dict, description="财政拨款支出主要内容：功能分类项级科目 → 该科目“主要用于”的文字，如 "
+                                          "\"2010301\": 保障机关正常运转的人员经费和日常公用经费（上海区级的预算编制说明"
+                                          "逐项印出；没写的科目按基本支出和项目名称生成）")
     other_matters: str = Field("", description="其他需要说明的事项；空则写“无其他需要说明的事项”")
     options: Options = Field(default_factory=Options)
 
