@@ -147,6 +147,13 @@ def new_year(folder: Path, target: Path | None) -> tuple[Path, list[str]]:
     if any(given is not None and given.appropriation is not None for given in givens):  # 上海区级 compares it
         sources = f.income_by_source
         last_year.append(f"{{}}appropriation: {typed(sources['general'] + sources['fund'] + sources['state_capital'])}")
+    if any(given is not None and given.functions for given in givens):  # 江苏省级 compares it by 项
+        from .model.budget import Source
+
+        this_year = analysis.department.ledger.where(lambda fact: fact.source is Source.general and not fact.carryover)
+        by_code = this_year.by(lambda fact: fact.function)
+        last_year.append("{}functions:  # 一般公共预算当年拨款，按项级科目")
+        last_year += [f'{{0}}{{0}}"{code}": {typed(by_code[code])}' for code in sorted(by_code) if by_code[code]]
     last_year += [
         "reasons:  # 请写明与上年相比的增减原因",
         '{}total: ""', '{}personnel: ""', '{}public: ""', '{}project: ""', '{}sangong: ""',

@@ -26,7 +26,7 @@ from budgetgen import compose
 from budgetgen.cli import main
 from budgetgen.document import Heading, Paragraph, Table
 from budgetgen.fmt import money
-from budgetgen.pipeline import prepare
+from budgetgen.pipeline import prepare, validate
 from render_util import SAMPLES
 
 SAMPLE = SAMPLES / "jiangsu-dept-2019"
@@ -170,18 +170,44 @@ def test_appropriation_totals(sections):
 
 
 def test_general_budget_this_year(sections):
+    # last year's 一般公共预算当年拨款 by 项 (department.yaml last_year.functions) add up to 9000.00:
+    # 9391.80 − 9000.00 = +391.80, 391.80 / 9000.00 = 4.35%
     assert sections["（一）一般公共预算当年拨款规模变化情况"] == [
-        f"{NAME}2019年一般公共预算当年拨款支出9391.80万元。另安排一般公共预算上年结转资金80.00万元，"
-        "一般公共预算支出合计9471.80万元。"]
+        f"{NAME}2019年一般公共预算当年拨款支出9391.80万元，与上年相比增加391.80万元，增长4.35%。"
+        "另安排一般公共预算上年结转资金80.00万元，一般公共预算支出合计9471.80万元。"]
     # 201 this year 5593.00 − 80.00 = 5513.00, 5513.00 / 9391.80 = 58.70%
     structure = sections["（二）一般公共预算当年拨款结构情况"][0]
     assert structure.startswith("一般公共服务（类）支出5513.00万元，占58.70%；教育（类）支出1937.60万元，占20.63%；")
     items = sections["（三）一般公共预算当年拨款具体使用情况"]
-    assert items[0] == "1．“一般公共服务（类）市场监督管理事务（款）行政运行（项）”支出3683.00万元。"
-    assert items[4] == ("5．“一般公共服务（类）市场监督管理事务（款）质量安全监管（项）”支出980.00万元。"
-                        "主要用于产品质量监督抽查项目。该科目另安排上年结转资金80.00万元。")
     assert len(items) == 15
-    assert not any("与上年相比" in i for i in items)  # the data has no last-year figure by 项
+    # 3683.00 against 3600.00: +83.00, 2.31%; no reason written for it
+    assert items[0] == "1．“一般公共服务（类）市场监督管理事务（款）行政运行（项）”支出3683.00万元，与上年相比增加83.00万元，增长2.31%。"
+    assert items[1] == "2．“一般公共服务（类）市场监督管理事务（款）一般行政管理事务（项）”支出60.00万元，与上年持平。"
+    # 当年拨款 980.00 (the 80.00 carried over apart) against 830.00: +150.00, 18.07%; its reason replaces 主要用于
+    assert items[4] == ("5．“一般公共服务（类）市场监督管理事务（款）质量安全监管（项）”支出980.00万元，与上年相比增加150.00万元，"
+                        "增长18.07%。主要原因是新增产品质量安全风险监测任务。该科目另安排上年结转资金80.00万元。")
+    # 1787.60 against 1800.00: −12.40, 12.40 / 1800.00 = 0.69%
+    assert items[5] == ("6．“教育（类）职业教育（款）高等职业教育（项）”支出1787.60万元，与上年相比减少12.40万元，下降0.69%。"
+                        "主要原因是学院按在校生人数调整生均拨款。")
+    # unchanged with no reason: the project it pays for, as without last year's figures
+    assert items[6] == ("7．“教育（类）进修及培训（款）培训支出（项）”支出150.00万元，与上年持平。"
+                        "主要用于质量和标准化专业技术人员培训项目。")
+
+
+def test_without_last_year_by_item_no_comparison(tmp_path):
+    source = tmp_path / "js"
+    shutil.copytree(SAMPLE, source)
+    path = source / "department.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("    functions:   # 上年"), text.index("  reasons:")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["render", str(source), "--format", "html", "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "js.html").read_text(encoding="utf-8")
+    assert "一般公共预算当年拨款支出9391.80万元。另安排" in page
+    assert "行政运行（项）”支出3683.00万元。" in page and "与上年相比增加83.00万元" not in page
+    _, findings = validate(source)
+    (found,) = [f for f in findings if f.code == "reason-without-last-year"]
+    assert found.file.endswith("department.yaml") and found.line
 
 
 def test_basic_spending(sections):
@@ -330,3 +356,42 @@ def test_fund_spending(tmp_path):
     assert (f"{NAME}2019年财政拨款收、支总预算9471.80万元。收入包括：一般公共预算当年拨款9021.80万元，"
             "政府性基金预算当年拨款370.00万元，上年结转资金80.00万元。") in paragraphs
     assert any(p.startswith("一般公共服务（类）支出5143.00万元，占57.01%；") for p in paragraphs)
+
+
+def test_a_reason_for_an_item_without_general_money_is_named(tmp_path):
+    source = tmp_path / "js"
+    shutil.copytree(SAMPLE, source)
+    path = source / "department.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('      "2050305": 学院按在校生人数调整生均拨款\n',
+                        '      "2050305": 学院按在校生人数调整生均拨款\n      "2013899": 其他支出调整\n')
+    path.write_text(text, encoding="utf-8")
+    _, findings = validate(source)
+    (found,) = [f for f in findings if f.code == "reason-not-listed"]
+    line = text.splitlines().index('      "2013899": 其他支出调整') + 1
+    assert found.file.endswith("department.yaml") and found.line == line and "2013899" in found.message
+
+
+def test_new_year_carries_this_year_by_item_forward(tmp_path):
+    target = tmp_path / "js-2020"
+    assert main(["new-year", str(SAMPLE), "--out", str(target)]) == 0
+    last = yaml.safe_load((target / "department.yaml").read_text(encoding="utf-8"))["department"]["last_year"]
+    # this year's 一般公共预算当年拨款 by 项, as (三) lists them above (980.00 without the 80.00 carried over)
+    assert {k: Decimal(str(v)) for k, v in last["functions"].items()} == {
+        k: Decimal(v) for k, v in {
+            "2013801": "3683.00", "2013802": "60.00", "2013806": "370.00", "2013808": "420.00", "2013815": "980.00",
+            "2050305": "1787.60", "2050803": "150.00", "2080501": "126.00", "2080502": "58.00", "2080504": "38.50",
+            "2080505": "638.80", "2080506": "255.50", "2101101": "236.80", "2101102": "96.80",
+            "2210201": "490.80"}.items()}
+
+
+def test_last_year_by_item_typed_in_yuan_is_read_in_wan(tmp_path):
+    from budgetgen.pipeline import load
+
+    (tmp_path / "d.yaml").write_text(
+        'budget_year: 2019\namount_unit: 元\ndepartment:\n  code: "305"\n  name: 某局\n  duties: [负责]\n'
+        '  last_year: {project: 0, basic: 1234500.00, functions: {"2010101": 1234500.00}}\n'
+        'units:\n  - code: "305001"\n    name: 某局本级\n    nature: 行政\n'
+        '    basic: [{function: "2010101", economic: "30101", amount: 1300000.00}]\n', encoding="utf-8")
+    budget = load(tmp_path)
+    assert budget.department.last_year.functions == {"2010101": Decimal("123.45")}

@@ -138,6 +138,11 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
     split = all(g.personnel is not None for g in given)
     sangong = [g.sangong for g in given if g.sangong is not None]
     appropriated = all(g.appropriation is not None for g in given)
+    functions: dict[str, Decimal] = {}
+    if all(g.functions for g in given):
+        for g in given:
+            for code, amount in g.functions.items():
+                functions[code] = functions.get(code, ZERO) + amount
 
     def total(attr: str, items: list[LastYear] | list[SanGong]) -> Decimal:
         return sum((getattr(g, attr) for g in items), ZERO)
@@ -147,7 +152,7 @@ def last_year_of(budget: Budget, units: list[Unit]) -> LastYear | None:
         personnel=total("personnel", given) if split else None, public=total("public", given) if split else None,
         basic=None if split else sum((g.basic_total() for g in given), ZERO),
         sangong=SanGong.model_construct(_fields_set=None, **{k: total(k, sangong) for k in SanGong.money}) if sangong else None,
-        appropriation=total("appropriation", given) if appropriated else None)
+        appropriation=total("appropriation", given) if appropriated else None, functions=functions)
 
 
 def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:

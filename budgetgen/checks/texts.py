@@ -9,7 +9,7 @@ from .. import fmt
 from ..analysis import BudgetAnalysis
 from ..analysis.figures import Figures, reasons_of
 from ..errors import Finding
-from ..model.budget import Budget, Strict
+from ..model.budget import Budget, Source, Strict
 from .base import W, at
 from .performance import DESCRIPTION, placeholder
 
@@ -118,11 +118,12 @@ def _against(reason: str, direction: str) -> bool:
     return (direction == "减少" and up and not down) or (direction == "增加" and down and not up)
 
 
-def _texts(budget: Budget) -> list[tuple[Strict, str, str]]:
+def _texts(budget: Budget) -> list[tuple[Strict, str | tuple, str]]:
     """(owner, field, text) of every free text the department writes."""
     dept = budget.department
-    texts: list[tuple[Strict, str, str]] = [(dept.reasons, name, getattr(dept.reasons, name))
-                                            for name in type(dept.reasons).model_fields]
+    texts: list[tuple[Strict, str | tuple, str]] = [(dept.reasons, name, getattr(dept.reasons, name))
+                                                    for name in type(dept.reasons).model_fields if name != "functions"]
+    texts += [(dept.reasons, ("functions", code), text) for code, text in dept.reasons.functions.items()]
     texts += [(dept.performance, "overall", dept.performance.overall),
               (dept.performance, "special_funds", dept.performance.special_funds), (dept, "other_matters", dept.other_matters),
               (dept, "structure", dept.structure)]
@@ -154,23 +155,43 @@ def _descriptions(budget: Budget) -> list[Finding]:
 
 
 def _uses(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
-    """A “主要用于” text (department.uses) for a code the document's 财政拨款支出主要内容 does not list."""
+    """A “主要用于” text (department.uses) for a code the document's 财政拨款支出主要内容 does not list; a reason by 项
+    (reasons.functions) for a code without 一般公共预算当年拨款, or with no last year's figure to compare."""
     ledger = analysis.department.ledger
-    items = sorted({f.function for f in ledger.facts if f.appropriation and f.amount and len(f.function) == 7})
-    catalog = analysis.catalog
     dept = budget.department
+    appropriated = {f.function for f in ledger.facts if f.appropriation and f.amount}
+    general = {f.function for f in ledger.facts if f.source is Source.general and not f.carryover and f.amount}
+    out = _not_listed(dept, "uses", dept.uses, appropriated, analysis, "非财政拨款",
+                      "不在“财政拨款支出主要内容”所列的项级科目中，这段文字不会印出", "use-not-listed")
+    out += _not_listed(dept.reasons, "functions", dept.reasons.functions, general, analysis, "一般公共预算当年拨款以外",
+                       "不在“一般公共预算当年拨款具体使用情况”所列的项级科目中，这条原因不会印出", "reason-not-listed")
+    last = dept.last_year
+    if dept.reasons.functions and (last is None or not last.functions):
+        out.append(at(dept.reasons, W, "写了各项级科目的增减原因（reasons.functions），但没有上年各科目的数字"
+                                       "（last_year.functions），无从比较，原因不会印出", "functions",
+                      "在 last_year 中按项级科目写上年一般公共预算当年拨款：functions: {\"2013801\": 3600.00, …}",
+                      "reason-without-last-year"))
+    return out
+
+
+def _not_listed(owner, field: str, texts: dict[str, str], items: set[str], analysis: BudgetAnalysis, other: str,
+                effect: str, code: str) -> list[Finding]:
+    """A text keyed by a function 项 code (uses, reasons.functions) whose code is not among `items`, with the
+    nearest codes that are."""
+    ledger = analysis.department.ledger
+    catalog = analysis.catalog
+    listed = sorted(items)
     out = []
-    for code in dept.uses:
-        if code in items:
+    for key in texts:
+        if key in items:
             continue
-        spent = any(f.function == code and f.amount for f in ledger.facts)
-        why = "只有非财政拨款的支出" if spent else "没有支出"
-        near = sorted(items, key=lambda c: (c[:5] != code[:5], c[:3] != code[:3],
-                                            sum(a != b for a, b in zip(c, code, strict=True)), c))[:3]
+        spent = any(f.function == key and f.amount for f in ledger.facts)
+        why = f"只有{other}的支出" if spent else "没有支出"
+        near = sorted(listed, key=lambda c: (c[:5] != key[:5], c[:3] != key[:3],
+                                             sum(a != b for a, b in zip(c, key, strict=True)), c))[:3]
         named = "、".join(_named(c, catalog) for c in near)
-        out.append(at(dept, W, f"uses 中的科目 {_named(code, catalog)} 在本部门{why}，不在“财政拨款支出主要内容”所列的"
-                               "项级科目中，这段文字不会印出", ("uses", code),
-                      (f"是否为 {named}？" if named else "") + "核对科目编码，或删去这一行", "use-not-listed"))
+        out.append(at(owner, W, f"{field} 中的科目 {_named(key, catalog)} 在本部门{why}，{effect}", (field, key),
+                      (f"是否为 {named}？" if named else "") + "核对科目编码，或删去这一行", code))
     return out
 
 

@@ -253,12 +253,20 @@ def fund_figures(budget: Budget, scope: Scope, source: Source) -> FundFigures:
     running = analysis.running.where(lambda f: f.source is source and (f.economic or "").startswith("302"))  # T11
     people = basic.where(personnel)
     public = basic.where(lambda f: not personnel(f))
+    items = appropriation_items(budget, scope, source)
+    last = analysis.figures.last
+    before = last.functions if last is not None and source is Source.general else {}  # 一般公共预算当年拨款 by 项
+    if before:  # a 项 the clerk did not list had none last year
+        reasons = reasons_of(budget, analysis.units).functions
+        for item in items:
+            item.last, item.reason = before.get(item.code, ZERO), reasons.get(item.code, "")
     return FundFigures(
         total=ledger.total(), carryover=ledger.total(lambda f: f.carryover),
-        items=appropriation_items(budget, scope, source), basic=basic.total(), personnel=people.total(),
+        items=items, basic=basic.total(), personnel=people.total(),
         public=public.total(), personnel_uses=names(people), public_uses=names(public),
         sangong={item: by_fund[source] for item, by_fund in analysis.sangong.items()},
-        running=running.total(), running_uses=names(running))
+        running=running.total(), running_uses=names(running),
+        last=sum(before.values(), ZERO) if before else None)
 
 
 def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Block]:

@@ -354,7 +354,11 @@ class LastYear(Strict):
         None, description="上年财政拨款收入预算（一般公共预算、政府性基金预算、国有资本经营预算拨款之和，不含上年结转）："
                           "上海区级的预算编制说明据此写财政拨款收入、支出比上年增减；不填则不作比较")
 
-    money: ClassVar[tuple[str, ...]] = ("personnel", "public", "basic", "project", "appropriation")
+    functions: dict[FunctionCode, Amount] = Field(
+        default_factory=dict, description="上年一般公共预算当年拨款支出，按功能分类项级科目：科目编码 → 金额（江苏省级的"
+                                          "情况说明逐项写比上年增减，合计为一般公共预算当年拨款的上年数；不填则不作比较）")
+
+    money: ClassVar[tuple[str, ...]] = ("personnel", "public", "basic", "project", "appropriation", "functions")
 
     @model_validator(mode="after")
     def _basic_once(self) -> LastYear:
@@ -381,6 +385,8 @@ class Reasons(Strict):
     basic: str = ""
     project: str = ""
     sangong: str = ""
+    functions: dict[FunctionCode, str] = Field(
+        default_factory=dict, description="各功能分类项级科目比上年增减的原因：科目编码 → 原因（与 last_year.functions 一起用）")
 
 
 class Unit(Strict):

@@ -545,7 +545,9 @@ def to_wan(obj: Any, per_wan: Decimal) -> None:
         return
     for name in getattr(obj, "money", ()):
         value = getattr(obj, name)
-        if value is not None:
+        if isinstance(value, dict):  # amounts by code (last_year.functions)
+            setattr(obj, name, {code: amount / per_wan for code, amount in value.items()})
+        elif value is not None:
             setattr(obj, name, value / per_wan)
     for name in type(obj).model_fields:
         value = getattr(obj, name)
