@@ -195,3 +195,21 @@ def test_a_one_unit_department_is_analysed_once(monkeypatch):
     count = Count(monkeypatch)
     pipeline.prepare(SAMPLES / "julu-2023")
     count.assert_once(1)
+
+
+def test_a_profile_with_several_notes_parts_words_each_scope_once(monkeypatch):
+    """江苏省级 prints three notes parts (概况, 情况说明, 名词解释): the figures they quote by 项 and by fund are made once
+    for the document, not once per part."""
+    from render_util import SAMPLES
+
+    made: list[str] = []
+    real = compose.scope_text
+
+    def counted(budget, scope):
+        made.append(scope.id)
+        return real(budget, scope)
+
+    monkeypatch.setattr(compose, "scope_text", counted)
+    doc, _ = pipeline.prepare(SAMPLES / "jiangsu-dept-2019")
+    assert made == ["d135"]
+    assert sum(1 for b in doc.blocks if type(b).__name__ == "Heading" and b.text.startswith("第")) == 4

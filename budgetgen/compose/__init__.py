@@ -59,6 +59,13 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
 
     def parts(scope: Scope, heading: bool, notes_of: Callable[[list[Block]], list[Block]]) -> list[Block]:
         out: list[Block] = []
+        texts: list[ScopeText] = []  # made at the first notes part, for all of them
+
+        def text() -> ScopeText:
+            if not texts:
+                texts.append(scope_text(budget, scope))
+            return texts[0]
+
         for n, part in enumerate(form.parts, start=1):
             if part is profiles.Part.tables:
                 if heading:
@@ -66,9 +73,9 @@ def build(budget: Budget, analysis: BudgetAnalysis | None = None, templates: Pat
                                        id=f"{scope.id}-tables"))
                 out.extend(tables_of(scope, form, document))
             elif isinstance(part, profiles.NotesPart):  # one template of the profile's notes/ (情况说明 in parts)
-                out.extend(notes_of(_notes(budget, scope, env, part.notes, f"{scope.id}-p{n}")))
+                out.extend(notes_of(_notes(budget, scope, env, text(), part.notes, f"{scope.id}-p{n}")))
             else:
-                out.extend(notes_of(_notes(budget, scope, env)))
+                out.extend(notes_of(_notes(budget, scope, env, text())))
         return out
 
     if document is DocumentKind.unit:
@@ -148,15 +155,16 @@ def nested(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
-def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident: str = "") -> list[Block]:
-    """A scope's notes from `template`; their headings' ids start with `ident` (else the scope's id)."""
+def scope_text(budget: Budget, scope: Scope) -> ScopeText:
+    """What the notes templates say about a scope besides its figures; made once per scope and document, however
+    many notes parts its profile has."""
     analysis = scope.analysis
     units = analysis.units
     dept = budget.department
     is_dept = scope.word == "部门"
     unit = units[0]
     gov, gov_short = gov_words(budget)
-    text = ScopeText(
+    return ScopeText(
         name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
         gov=gov, gov_short=gov_short,
         duties_intro="" if is_dept else unit.duties_intro,
@@ -176,6 +184,14 @@ def _notes(budget: Budget, scope: Scope, env, template: str = "notes.j2", ident:
         assets_by_unit=[(u.name, analysis.assets_by_unit[u.code]) for u in units if u.code in analysis.assets_by_unit],
         major_projects=major_projects(budget, scope),
     )
+
+
+def _notes(budget: Budget, scope: Scope, env, text: ScopeText, template: str = "notes.j2",
+           ident: str = "") -> list[Block]:
+    """A scope's notes from `template`; their headings' ids start with `ident` (else the scope's id)."""
+    analysis = scope.analysis
+    units = analysis.units
+    is_dept = text.is_department
     inserts: dict[str, Callable[[], list[Block]]] = {
         "income-chart": lambda: income_chart(scope, budget.profile.profile if budget.profile else None),
         "spending-chart": lambda: spending_chart(scope),
