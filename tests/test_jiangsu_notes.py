@@ -395,3 +395,20 @@ def test_last_year_by_item_typed_in_yuan_is_read_in_wan(tmp_path):
         '    basic: [{function: "2010101", economic: "30101", amount: 1300000.00}]\n', encoding="utf-8")
     budget = load(tmp_path)
     assert budget.department.last_year.functions == {"2010101": Decimal("123.45")}
+
+
+def test_a_new_department_under_the_profile_reads_right(tmp_path):
+    """`budgetgen init` then `profile: 江苏省级`: validates clean and renders; its one project, named 示例项目, is not
+    printed as “示例项目项目”."""
+    folder = tmp_path / "dept"
+    assert main(["init", str(folder), "--year", "2024", "--code", "201", "--name", "某某局"]) == 0
+    path = folder / "department.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n  options:\n") == 1
+    path.write_text(text.replace("\n  options:\n", "\n  options:\n    profile: 江苏省级\n"), encoding="utf-8")
+    _, findings = validate(folder)
+    assert not findings
+    assert main(["render", str(folder), "--format", "html", "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "dept.html").read_text(encoding="utf-8")
+    assert "主要用于示例项目。" in page and "示例项目项目" not in page
+    assert "第三部分 某某局2024年部门预算情况说明" in page
