@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from budgetgen import compose
 from budgetgen.cli import main
 from budgetgen.document import Heading, Paragraph, Table
 from budgetgen.fmt import money
@@ -287,33 +286,24 @@ def test_text_figures_are_the_tables():
     assert f"拟采购货物支出{money(t12['一、货物'])}万元" in text and f"拟购买服务支出{money(t12['三、服务'])}万元" in text
 
 
-def test_item_change_when_last_year_given(monkeypatch):
-    """The wording of a 项's change and of the 当年拨款 change, given last year's figures (the model gives none by 项
-    yet: they are set on the context here, as a model field would set them): 行政运行 3683.00 against 3600.00 is
-    +83.00, 83.00 / 3600.00 = 2.31%; 质量基础 420.00 against 450.00 is −30.00, 6.67%; 9391.80 against 9000.00 is
-    +391.80, 4.35%."""
-    made = compose.fund_figures
-
-    def with_last(budget, scope, source):
-        fund = made(budget, scope, source)
-        if source.value == "一般公共预算":
-            fund.last = Decimal("9000.00")
-            for item in fund.items:
-                if item.code == "2013801":
-                    item.last, item.reason = Decimal("3600.00"), "按规定调整工资标准"
-                elif item.code == "2013808":
-                    item.last, item.reason = Decimal("450.00"), "主要是部分标准项目已于上年完成"
-        return fund
-
-    monkeypatch.setattr(compose, "fund_figures", with_last)
-    doc = prepare(SAMPLE)[0]
-    text = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
-    assert ("1．“一般公共服务（类）市场监督管理事务（款）行政运行（项）”支出3683.00万元，与上年相比增加83.00万元，"
-            "增长2.31%。主要原因是按规定调整工资标准。") in text
+def test_item_change_when_last_year_given(tmp_path):
+    """A decrease, with a reason worded as 主要是…: 质量基础 last year 450.00 instead of the sample's 400.00, so
+    420.00 is −30.00, 30.00 / 450.00 = 6.67%; the 当年拨款 last year 9000.00 + 50.00 = 9050.00, so 9391.80 is +341.80,
+    341.80 / 9050.00 = 3.78%."""
+    folder = tmp_path / "jiangsu"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "department.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('      "2013808": 400.00\n') == 1 and text.count('      "2013808": 地方标准制修订按工作计划增加\n') == 1
+    text = text.replace('      "2013808": 400.00\n', '      "2013808": 450.00\n')
+    text = text.replace('      "2013808": 地方标准制修订按工作计划增加\n', '      "2013808": 主要是部分标准项目已于上年完成\n')
+    path.write_text(text, encoding="utf-8")
+    doc = prepare(folder)[0]
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert ("4．“一般公共服务（类）市场监督管理事务（款）质量基础（项）”支出420.00万元，与上年相比减少30.00万元，"
-            "下降6.67%。主要是部分标准项目已于上年完成。") in text
-    assert any(t.startswith(f"{NAME}2019年一般公共预算当年拨款支出9391.80万元，与上年相比增加391.80万元，增长4.35%。")
-               for t in text)
+            "下降6.67%。主要是部分标准项目已于上年完成。") in paragraphs
+    assert any(t.startswith(f"{NAME}2019年一般公共预算当年拨款支出9391.80万元，与上年相比增加341.80万元，增长3.78%。")
+               for t in paragraphs)
 
 
 def test_no_change_sentences_without_last_year(tmp_path):

@@ -11,8 +11,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from .. import catalog as catalogs
-from ..model.budget import Budget, Project, Source, Unit
+from ..model.budget import Budget, Nature, Project, Source, Unit
 from .figures import Figures, figures_of
+from .funds import AppropriationItem, FundFigures, appropriation_items, fund_figures
 from .ledger import Ledger, facts_of
 from .projects import ProjectTotal, ordered, project_totals
 from .sums import (AssetTotals, ProcurementTotals, asset_totals, income_by_sub_source, income_rows, procurement_totals,
@@ -28,6 +29,9 @@ class Analysis:
     def __init__(self, budget: Budget, units: list[Unit], ledger: Ledger, catalog,
                  totals: dict[int, ProjectTotal] | None = None):
         self.units = list(units)
+        self._catalog = catalog
+        self._appropriation: dict[Source | None, list[AppropriationItem]] = {}
+        self._funds: dict[Source, FundFigures] = {}
         self.ledger = ledger
         self._of_budget = budget.projects
         codes = {u.code for u in self.units}
@@ -56,6 +60,24 @@ class Analysis:
                                                        if u.assets is not None}
         self.procurement: ProcurementTotals = procurement_totals(self.units)
         self.figures: Figures = figures_of(budget, self, catalog)
+
+    def appropriation(self, source: Source | None = None) -> list[AppropriationItem]:
+        """Appropriated spending (or one fund's) by function 项, in code order: made when first asked for."""
+        if source not in self._appropriation:
+            self._appropriation[source] = appropriation_items(self.ledger, self._of_budget, self._catalog, source)
+        return self._appropriation[source]
+
+    def fund(self, source: Source) -> FundFigures:
+        """One appropriated fund's figures as its own tables print them: made when first asked for."""
+        if source not in self._funds:
+            self._funds[source] = fund_figures(self.ledger, self.running, self.sangong, self.appropriation(source),
+                                               self._catalog, source)
+        return self._funds[source]
+
+    @cached_property
+    def natures(self) -> dict[str, int]:
+        """How many of the scope's units are 行政, 事业, 参公."""
+        return {n.value: sum(1 for u in self.units if u.nature is n) for n in Nature}
 
     def total_of(self, project: Project) -> ProjectTotal:
         """The totals of one of the scope's projects."""

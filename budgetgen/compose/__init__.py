@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
-from ..analysis.ledger import PROJECT, RESERVE, ZERO
+from ..analysis.funds import AppropriationItem, FundFigures
+from ..analysis.ledger import ZERO
 from ..analysis.sums import INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
-from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Nature, Source, Unit
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Source, Unit
 from ..model.numbers import plain
 from .grid import H, header
-from .notes import AppropriationItem, FundFigures, ProjectNote, ScopeText, environment, render_notes
+from .notes import ProjectNote, ScopeText, environment, render_notes
 from .performance import performance_blocks
 from .engine import tables_of
 from .tables import Scope
@@ -174,7 +176,7 @@ def scope_text(budget: Budget, scope: Scope) -> ScopeText:
         other_matters=dept.other_matters,
         sources={source.value: amount for source, amount in analysis.income_by_source.items()},
         items=appropriation_items(budget, scope),
-        natures={n.value: sum(1 for u in units if u.nature is n) for n in Nature},
+        natures=analysis.natures,
         procurement=analysis.procurement, assets=analysis.assets,
         unit_names=[u.name for u in units],
         classes=[(code, scope.catalog.function_name(code), amount)
@@ -209,21 +211,11 @@ def _notes(budget: Budget, scope: Scope, env, text: ScopeText, template: str = "
 
 
 def appropriation_items(budget: Budget, scope: Scope, source: Source | None = None) -> list[AppropriationItem]:
-    """The scope's appropriated spending (or one fund's, `source`) by function 项, in code order (上海区级's
-    预算编制说明 lists them, 江苏省级's 一般公共预算当年拨款具体使用情况 too)."""
-    catalog = scope.catalog
-    facts = [f for f in scope.ledger.facts if f.appropriation and f.amount and (source is None or f.source is source)]
-    out = []
-    for code in sorted({f.function for f in facts}):
-        mine = [f for f in facts if f.function == code]
-        projects = list(dict.fromkeys("涉密项目" if budget.projects[f.project].classified else
-                                      budget.projects[f.project].name for f in mine if f.project is not None))
-        out.append(AppropriationItem(code, catalog.function_name(code[:3]), catalog.function_name(code[:5]),
-                                     catalog.function_name(code), sum((f.amount for f in mine), ZERO),
-                                     sum((f.amount for f in mine if f.project is None), ZERO), projects,
-                                     carryover=sum((f.amount for f in mine if f.carryover), ZERO),
-                                     use=_use(budget.department.uses.get(code, ""))))
-    return out
+    """The scope's appropriated spending (or one fund's) by function 项 as the analysis sums it, each with the
+    department's “主要用于” text (上海区级's 预算编制说明, 江苏省级's 一般公共预算当年拨款具体使用情况)."""
+    uses = budget.department.uses
+    return [replace(item, use=_use(uses[item.code])) if item.code in uses else item
+            for item in scope.analysis.appropriation(source)]
 
 
 def _use(text: str) -> str:
@@ -252,37 +244,17 @@ def major_projects(budget: Budget, scope: Scope) -> list[ProjectNote]:
 
 
 def fund_figures(budget: Budget, scope: Scope, source: Source) -> FundFigures:
-    """One appropriated fund of the scope, as 江苏省级's tables of the fund print it (T7–T9 and T11 for 一般公共预算,
-    T10 for 政府性基金预算): the same facts, the same picks."""
-    catalog = scope.catalog
+    """One appropriated fund of the scope as the analysis sums it (江苏省级 T7–T9 and T11 for 一般公共预算, T10 for
+    政府性基金预算), with last year's 一般公共预算当年拨款 by 项 and the reasons, where the department gives them."""
     analysis = scope.analysis
-    ledger = scope.ledger.where(lambda f: f.source is source)
-    basic = ledger.where(lambda f: f.kind not in (PROJECT, RESERVE))  # T8: 基本支出 and the other non-project kinds
-
-    def personnel(f) -> bool:
-        return f.economic is not None and catalog.is_personnel(f.economic)
-
-    def names(part) -> list[str]:
-        by_code = part.by(lambda f: f.economic or "")
-        return [catalog.economic.get(code, code) for code in sorted(by_code) if code and by_code[code]]
-
-    running = analysis.running.where(lambda f: f.source is source and (f.economic or "").startswith("302"))  # T11
-    people = basic.where(personnel)
-    public = basic.where(lambda f: not personnel(f))
+    fund = analysis.fund(source)
     items = appropriation_items(budget, scope, source)
     last = analysis.figures.last
     before = last.functions if last is not None and source is Source.general else {}  # 一般公共预算当年拨款 by 项
     if before:  # a 项 the clerk did not list had none last year
         reasons = reasons_of(budget, analysis.units).functions
-        for item in items:
-            item.last, item.reason = before.get(item.code, ZERO), reasons.get(item.code, "")
-    return FundFigures(
-        total=ledger.total(), carryover=ledger.total(lambda f: f.carryover),
-        items=items, basic=basic.total(), personnel=people.total(),
-        public=public.total(), personnel_uses=names(people), public_uses=names(public),
-        sangong={item: by_fund[source] for item, by_fund in analysis.sangong.items()},
-        running=running.total(), running_uses=names(running),
-        last=sum(before.values(), ZERO) if before else None)
+        items = [replace(item, last=before.get(item.code, ZERO), reason=reasons.get(item.code, "")) for item in items]
+    return replace(fund, items=items, last=sum(before.values(), ZERO) if before else None)
 
 
 def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Block]:

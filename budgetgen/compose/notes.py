@@ -19,6 +19,7 @@ import jinja2
 
 from .. import templating
 from ..analysis.figures import Figures
+from ..analysis.funds import AppropriationItem, FundFigures
 from ..document import Block, Heading, Paragraph
 from ..errors import Finding, Severity
 from ..templating import TemplateError, listing, render
@@ -131,51 +132,6 @@ class ScopeText:
     assets_by_unit: list[tuple[str, Any]] = field(default_factory=list)
     # the scope's projects its clerk describes (项目经费情况说明, 上海区级 七), in the projects' order
     major_projects: list[ProjectNote] = field(default_factory=list)
-
-
-@dataclass
-class AppropriationItem:
-    """One function 项 of appropriated (财政拨款) spending: its names at each level, amount, basic part and projects."""
-
-    code: str
-    class_name: str
-    item_name: str
-    name: str
-    amount: Decimal
-    basic: Decimal
-    projects: list[str]
-    carryover: Decimal = Decimal(0)  # the part of `amount` that is 上年结转
-    # last year's figure of the 项 and why it changed: the model has no such figures yet (江苏省级's 一般公共预算当年拨款
-    # 具体使用情况 words the change when they are given)
-    last: Decimal | None = None
-    reason: str = ""
-    use: str = ""  # what the clerk writes the money is mainly for (Department.uses), without “主要用于”
-
-    @property
-    def class_code(self) -> str:
-        return self.code[:3]
-
-
-@dataclass
-class FundFigures:
-    """One appropriated fund (一般公共预算, 政府性基金预算) of a scope, as 江苏省级's tables of that fund print it
-    (上年结转 included, as they include it): by function 项 (AppropriationItem, amount with its 上年结转 part); the
-    basic spending in the broad sense (every kind but 项目支出 and 单位预留机动经费), its 人员经费 and 公用经费 and the
-    names of their economic 款 with money; the “三公”, 会议费 and 培训费 items (analysis.sums.sangong_items' keys); the
-    机关运行经费 on economic 302 and the names of its 款."""
-
-    total: Decimal
-    carryover: Decimal
-    items: list[AppropriationItem]
-    basic: Decimal
-    personnel: Decimal
-    public: Decimal
-    personnel_uses: list[str]
-    public_uses: list[str]
-    sangong: dict[str, Decimal]
-    running: Decimal
-    running_uses: list[str]
-    last: Decimal | None = None  # last year's 当年拨款 of the fund: not in the model yet
 
 
 @dataclass
