@@ -540,10 +540,10 @@ def _when_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
                          "删除 when")
         elif next(i for i, leaf in enumerate(leaves) if leaf is column) < fixed:
             assert table.layout is not None
-            extra = f"只用于表式最后可加的金额列{MORE_COLUMNS[table.layout]}" if table.layout in MORE_COLUMNS else \
-                "不能用于这种表式的列"
-            yield _error(column, "when", f"表式“{table.layout.value}”的“{column.label}”一列总是印：when: {column.when.value}"
-                         f"{extra}", "删除 when")
+            fix = "删除 when" + (f"；when 只用于表式最后可加的金额列{MORE_COLUMNS[table.layout]}"
+                                 if table.layout in MORE_COLUMNS else "")
+            yield _error(column, "when", f"表式“{table.layout.value}”的“{column.label}”一列总是印，不能写 "
+                         f"when: {column.when.value}", fix)
 
 
 def _group_checks(columns: list[Column]) -> Iterator[Finding]:
