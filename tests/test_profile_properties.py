@@ -140,7 +140,7 @@ def test_jiangsu_state_capital_money_rows_appear_and_add_up():
     this year and 0.50 of it carried over (figures added by hand)."""
     spec = minimal({"source": "一般公共预算"}, {"source": "国有资本经营预算", "amount": Decimal("2.00")},
                    {"source": "国有资本经营预算", "amount": Decimal("0.50"), "carryover": True})
-    _, data = disclosure(spec, "江苏省级")
+    budget, data = disclosure(spec, "江苏省级")
     t = identities.by_kind(data)
     identities.check_jiangsu(t)
     t1 = {r[0]: r[1] for r in t["t1"].rows if r[0]}
@@ -160,15 +160,21 @@ def test_jiangsu_state_capital_money_rows_appear_and_add_up():
     carried = [r for r in t4.rows if r[0] == "三、国有资本经营预算"][1]  # under 上年结转
     assert carried[1] == "0.50"
     assert t4.get(t4.rows[-1], "合计") == Decimal("3.50") == identities.first(t["t5"], "合计")
+    # 情况说明 四 quotes T4's figures
+    texts = [b.text for b in build(budget).blocks if isinstance(getattr(b, "text", None), str)]
+    assert ("测试部门2023年财政拨款收、支总预算3.50万元。收入包括：一般公共预算当年拨款1.00万元，政府性基金预算当年拨款"
+            "0.00万元，国有资本经营预算当年拨款2.00万元，上年结转资金0.50万元。") in texts
 
 
 def test_jiangsu_without_state_capital_money_prints_no_such_row():
-    _, data = disclosure(minimal({"source": "一般公共预算"}), "江苏省级")
+    budget, data = disclosure(minimal({"source": "一般公共预算"}), "江苏省级")
     t = identities.by_kind(data)
     assert [r[0] for r in t["t1"].rows[:4]] == ["一、财政拨款", "1. 一般公共预算", "2. 政府性基金预算", "二、财政专户管理资金"]
     assert "六、国有资本经营预算" not in [r[0] for r in t["t2"].rows]
     assert t["t4"].labels[-2:] == ["一般公共预算", "政府性基金预算"]
     assert "三、国有资本经营预算" not in [r[0] for r in t["t4"].rows]
+    texts = [b.text for b in build(budget).blocks if isinstance(getattr(b, "text", None), str)]
+    assert not [text for text in texts if "国有资本经营预算" in text]
 
 
 def test_jiangsu_state_capital_money_is_a_warning(tmp_path):
