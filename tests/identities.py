@@ -415,12 +415,14 @@ JIANGSU_T2_ROWS = ["一、一般公共预算资金", "二、政府性基金", "�
 
 
 def check_jiangsu_t1(t1: T) -> None:
-    """江苏省级 T1's three blocks: 当年收入小计 = 一、二、三 (一 = 1 + 2); 当年支出小计 = the 类 rows = the uses;
-    合计 = 小计 + 结转; 收入合计 = 支出合计."""
+    """江苏省级 T1's three blocks: 当年收入小计 = 一、二、三 (一 = 1 + 2, + 3. 国有资本经营预算 when printed: only with
+    money); 当年支出小计 = the 类 rows = the uses; 合计 = 小计 + 结转; 收入合计 = 支出合计."""
     rows = t1.rows
     by = {r[0]: figure(r[1]) for r in rows if r[0]}
     assert by["当年收入小计"] == by["一、财政拨款"] + by["二、财政专户管理资金"] + by["三、其他资金"]
-    assert by["一、财政拨款"] == by["1. 一般公共预算"] + by["2. 政府性基金预算"]
+    state = by.get("3. 国有资本经营预算")
+    assert state is None or state != ZERO
+    assert by["一、财政拨款"] == by["1. 一般公共预算"] + by["2. 政府性基金预算"] + (state or ZERO)
     body = rows[:-3]
     year, carried, total = rows[-3:]
     assert [year[2], carried[2], total[2]] == ["当年支出小计", "结转下年资金", "支出合计"]
@@ -432,10 +434,12 @@ def check_jiangsu_t1(t1: T) -> None:
 
 
 def check_jiangsu_t2(t2: T, t1: T) -> None:
-    """江苏省级 T2 (income by source in rows): 合计 = 一 to 五; 一 and 三 = their sub-sources, 四 = its three rows; 合计
-    = T1's 收入合计."""
+    """江苏省级 T2 (income by source in rows): 合计 = 一 to 五 (and 六、国有资本经营预算, printed only with money); 一 and
+    三 = their sub-sources, 四 = its three rows; 合计 = T1's 收入合计."""
     by = {r[0]: figure(r[1]) for r in t2.rows}
-    assert by["合计"] == sum((by[k] for k in JIANGSU_T2_ROWS), ZERO)
+    state = by.get("六、国有资本经营预算")
+    assert state is None or state != ZERO
+    assert by["合计"] == sum((by[k] for k in JIANGSU_T2_ROWS), ZERO) + (state or ZERO)
     assert by["一、一般公共预算资金"] == by["公共财政拨款（补助）资金"] + by["专项收入"]
     assert by["三、财政专户管理资金"] == by["专户管理教育收费"] + by["其他非税收入"]
     assert by["四、其他资金"] == by["事业收入"] + by["经营收入"] + by["其他收入"]
@@ -491,6 +495,10 @@ def check_jiangsu(t: dict[str, T]) -> None:
     assert first(t["t3"], "合计") == figure(t1[-1][3])
     assert [first(t["t3"], k) for k in ["基本支出", "项目支出", "单位预留机动经费"]] == [figure(r[5]) for r in t1[:3]]
     t4 = t["t4"]
+    funds = ["一般公共预算", "政府性基金预算"] + (["国有资本经营预算"] if "国有资本经营预算" in t4.labels else [])
+    for row in t4.rows:  # 合计 = the fund columns (国有资本经营预算's printed only with money)
+        if row[t4.col("支出/项目")]:
+            assert t4.get(row, "合计") == sum((t4.get(row, f) for f in funds), ZERO), row
     t4_year = t4.find("支出/项目", "本年支出小计")
     assert first(t["t5"], "合计") == t4.get(t4_year, "合计")
     assert first(t["t7"], "合计") == t4.get(t4_year, "一般公共预算")

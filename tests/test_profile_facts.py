@@ -158,27 +158,33 @@ def test_each_fact_is_summed_per_scope_and_the_department_is_the_sum_of_its_unit
     def nonzero(d):
         return {k: v for k, v in d.items() if v}
 
-    for get in (lambda s: s.income_by_sub_source, lambda s: s.spending_by_use, lambda s: s.running_by_economic,
+    for get in (lambda s: s.spending_by_use, lambda s: s.running_by_economic,
                 lambda s: s.procurement.by_category, lambda s: s.procurement.by_form,
                 lambda s: s.procurement.by_category_form, lambda s: s.procurement.sme_by_category,
                 lambda s: s.assets.vehicles_by_use):
         assert nonzero(get(dept_scope)) == summed(get)
 
-    general, special = analysis.budget.units[0].basic[0].source, analysis.budget.units[0].basic[3].source
-    assert dept_scope.income_by_sub_source == {
-        (general, "公共财政拨款（补助）资金"): Decimal("40.00") + 6 + 5 + 20 + Decimal("1.50") + 40,
-        (general, "专项收入"): Decimal("2.50") + 1 + 10,
-        (special, "专户管理教育收费"): Decimal("3.00") + 2,
-        (special, "其他非税收入"): Decimal("2.00"),
-        (analysis.budget.units[1].basic[4].source, None): Decimal("4.00"),
-    }
-    assert sum(dept_scope.income_by_sub_source.values()) == dept_scope.figures.income_total
     assert list(dept_scope.spending_by_use) == list(SPENDING_USES)
     assert dept_scope.spending_by_use["单位预留机动经费"] == 6
     assert dept_scope.spending_by_use["项目支出"] == 52
     assert sum(dept_scope.spending_by_use.values()) == dept_scope.figures.spending_total
     assert dept_scope.figures.other_kinds == {"单位预留机动经费": 6}  # neither 基本 nor 项目: the notes name it
     assert dept_scope.figures.basic == Decimal("40.00") + 6 + Decimal("2.50") + 3 + 20 + Decimal("1.50") + 2 + 4
+
+
+def test_sub_sources_are_itemised_in_jiangsu_t2(dept):
+    """The department's income by sub-source, as 江苏省级's 收入预算总表 prints it (its rows pick the ledger's facts by
+    source and sub-source), added by hand from DEPARTMENT above."""
+    (dept / "公开格式.yaml").write_text("profile: 江苏省级\n", encoding="utf-8")
+    t2 = next(t for t in prepare(dept)[0].tables() if t.kind == "t2")
+    by = {row.cells[0].value: row.cells[1].value for row in t2.rows}
+    assert by["公共财政拨款（补助）资金"] == Decimal("40.00") + 6 + 5 + 20 + Decimal("1.50") + 40 == Decimal("112.50")
+    assert by["专项收入"] == Decimal("2.50") + 1 + 10
+    assert by["一、一般公共预算资金"] == Decimal("126.00")
+    assert by["专户管理教育收费"] == Decimal("3.00") + 2
+    assert by["其他非税收入"] == Decimal("2.00")
+    assert by["事业收入"] == Decimal("4.00")
+    assert by["合计"] == Decimal("137.00")
 
 
 def test_running_costs_are_per_economic_kuan_of_administrative_units_basic_spending(dept):
@@ -314,7 +320,7 @@ def test_yuan_input_is_converted_exactly(tmp_path):
     assert assets.fields["equipment_value"] == Decimal("300.000001")
     assert yuan.department.procurement.sme_by_category["服务"] == Decimal("4.000007")
     assert yuan.department.procurement.sme == Decimal("21.000007")
-    for get in (lambda s: s.income_by_sub_source, lambda s: s.spending_by_use, lambda s: s.running_by_economic,
+    for get in (lambda s: s.spending_by_use, lambda s: s.running_by_economic,
                 lambda s: s.procurement.by_category, lambda s: s.procurement.by_form):
         assert get(yuan.department) == get(wan.department)
 
@@ -325,7 +331,7 @@ def test_yuan_input_is_converted_exactly(tmp_path):
 def test_the_samples_give_no_new_facts(name):
     result = examined(SAMPLES / name)
     scope = result.analysis.department
-    assert {sub for _, sub in scope.income_by_sub_source} == {None}
+    assert all(fact.sub_source is None for fact in scope.ledger.facts)
     assert scope.spending_by_use["单位预留机动经费"] == 0
     assert set(scope.procurement.by_category) <= {None} and set(scope.procurement.by_form) <= {None}
     assert scope.assets.vehicles_by_use is None and scope.assets.fields["large_equipment"] is None

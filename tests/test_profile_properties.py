@@ -92,28 +92,12 @@ def verify(spec: dict, name: str) -> None:
         assert identities.check_jiangsu_t12(t["t12"]) == procured
 
 
-def for_profile(spec: dict, name: str) -> dict:
-    """The spec as a department of that profile writes it: 江苏省级 prints no 国有资本经营预算 (T1's 财政拨款 lists 1.
-    一般公共预算 and 2. 政府性基金预算, T2 no row, T4 no column), so its 国有资本经营预算 money is written 一般公共预算
-    there (see test_jiangsu_state_capital_money_xfail). Every other fact strategies.py draws, every profile prints."""
-    if name != "江苏省级":
-        return spec
-
-    def fix(value):
-        if isinstance(value, dict):
-            return {k: ("一般公共预算" if k == "source" and v == "国有资本经营预算" else fix(v)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        return value
-    return fix(spec)
-
-
 @pytest.mark.parametrize("name", BUILTINS)
 def test_random_departments_under_each_profile(name):
     @settings(max_examples=EXAMPLES, **gen.PROFILE)
     @given(spec=gen.budgets(max_units=3))
     def run(spec):
-        verify(for_profile(spec, name), name)
+        verify(spec, name)  # every fact strategies.py draws, every profile prints (江苏省级: 国有资本经营预算 too)
 
     run()
 
@@ -150,24 +134,71 @@ def test_running_cost_is_one_figure_in_table_and_notes():
     assert running(budget) == Decimal("2.00")
 
 
-@pytest.mark.xfail(strict=True, reason="江苏省级 has no 国有资本经营预算 row or column: such money is in T1's 一、财政拨款 and "
-                                        "T2's 合计 but in none of their rows, and missing from T4 (validate warns: "
-                                        "test_jiangsu_state_capital_money_is_a_warning)")
-def test_jiangsu_state_capital_money_xfail():
-    _, data = disclosure(minimal({"source": "国有资本经营预算"}), "江苏省级")
-    identities.check_jiangsu_t1(identities.by_kind(data)["t1"])  # 一、财政拨款 1.00 ≠ 1. 0.00 + 2. 0.00
+def test_jiangsu_state_capital_money_rows_appear_and_add_up():
+    """江苏省级 prints 国有资本经营预算 money only when a department has some (when: 有金额): T1's 3. under 一、财政拨款,
+    T2's 六, T4's income row 三 and its column. A department with 1.00 万元 of 一般公共预算 and 2.00 of 国有资本经营预算
+    this year and 0.50 of it carried over (figures added by hand)."""
+    spec = minimal({"source": "一般公共预算"}, {"source": "国有资本经营预算", "amount": Decimal("2.00")},
+                   {"source": "国有资本经营预算", "amount": Decimal("0.50"), "carryover": True})
+    budget, data = disclosure(spec, "江苏省级")
+    t = identities.by_kind(data)
+    identities.check_jiangsu(t)
+    t1 = {r[0]: r[1] for r in t["t1"].rows if r[0]}
+    assert [r[0] for r in t["t1"].rows[:4]] == ["一、财政拨款", "1. 一般公共预算", "2. 政府性基金预算", "3. 国有资本经营预算"]
+    assert (t1["一、财政拨款"], t1["1. 一般公共预算"], t1["3. 国有资本经营预算"]) == ("3.00", "1.00", "2.00")
+    assert (t1["当年收入小计"], t1["上年结转资金"], t1["收入合计"]) == ("3.00", "0.50", "3.50")
+    t2 = {r[0]: r[1] for r in t["t2"].rows}
+    assert t["t2"].rows[-1][0] == "六、国有资本经营预算"
+    assert (t2["合计"], t2["一、一般公共预算资金"], t2["五、上年结转和结余资金"], t2["六、国有资本经营预算"]) == \
+        ("3.50", "1.00", "0.50", "2.00")
+    t4 = t["t4"]
+    assert t4.labels[-3:] == ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    assert [r[0] for r in t4.rows[:3]] == ["一、一般公共预算", "二、政府性基金预算", "三、国有资本经营预算"]
+    assert t4.rows[2][1] == "2.00"
+    year = t4.find("支出/项目", "本年支出小计")
+    assert (year[1], t4.get(year, "合计"), t4.get(year, "国有资本经营预算")) == ("3.00", Decimal("3.50"), Decimal("2.50"))
+    carried = [r for r in t4.rows if r[0] == "三、国有资本经营预算"][1]  # under 上年结转
+    assert carried[1] == "0.50"
+    assert t4.get(t4.rows[-1], "合计") == Decimal("3.50") == identities.first(t["t5"], "合计")
+    # 情况说明 四 quotes T4's figures
+    texts = [b.text for b in build(budget).blocks if isinstance(getattr(b, "text", None), str)]
+    assert ("测试部门2023年财政拨款收、支总预算3.50万元。收入包括：一般公共预算当年拨款1.00万元，政府性基金预算当年拨款"
+            "0.00万元，国有资本经营预算当年拨款2.00万元，上年结转资金0.50万元。") in texts
+
+
+def test_jiangsu_without_state_capital_money_prints_no_such_row():
+    budget, data = disclosure(minimal({"source": "一般公共预算"}), "江苏省级")
+    t = identities.by_kind(data)
+    assert [r[0] for r in t["t1"].rows[:4]] == ["一、财政拨款", "1. 一般公共预算", "2. 政府性基金预算", "二、财政专户管理资金"]
+    assert "六、国有资本经营预算" not in [r[0] for r in t["t2"].rows]
+    assert t["t4"].labels[-2:] == ["一般公共预算", "政府性基金预算"]
+    assert "三、国有资本经营预算" not in [r[0] for r in t["t4"].rows]
+    texts = [b.text for b in build(budget).blocks if isinstance(getattr(b, "text", None), str)]
+    assert not [text for text in texts if "国有资本经营预算" in text]
 
 
 def test_jiangsu_state_capital_money_is_a_warning(tmp_path):
-    """Money of a source the profile's 收支总表 has no row for is named, with its file and line, not left silent."""
+    """Money of a source the profile's 收支总表 has no row for is named, with its file and line, not left silent: a
+    copy of 江苏省级 made before it printed 国有资本经营预算 (T1's 一、财政拨款 of the two other funds, no 3.) warns;
+    江苏省级 itself (the row printed with money) and 河北县级 (always printed) have nothing to say."""
     from budgetgen.pipeline import validate
 
     spec = minimal({"source": "国有资本经营预算"})
-    spec["department"]["options"] = {"profile": "江苏省级"}
-    _, findings = validate(gen.write_yaml(spec, tmp_path, split=False))
-    found = [f for f in findings if f.code == "source-not-printed"]
-    assert len(found) == 1 and "国有资本经营预算" in found[0].message and found[0].line
-    spec["department"]["options"] = {"profile": "河北县级"}  # whose 收支总表 has the row: nothing to say
-    (tmp_path / "budget.yaml").unlink()
-    _, findings = validate(gen.write_yaml(spec, tmp_path, split=False))
-    assert not [f for f in findings if f.code == "source-not-printed"]
+    folder = tmp_path / "格式"
+    profiles.copy("江苏省级", folder)
+    text = (folder / "profile.yaml").read_text(encoding="utf-8")
+    row = "      - {label: 3. 国有资本经营预算, source: [国有资本经营预算], when: 有金额}   # 有这种资金时才印\n"
+    assert text.count(row) == 1
+    head = "{label: 一、财政拨款, source: [一般公共预算, 政府性基金预算, 国有资本经营预算]}"
+    assert text.count(head) == 1
+    text = text.replace(row, "").replace(head, "{label: 一、财政拨款, source: [一般公共预算, 政府性基金预算]}")
+    (folder / "profile.yaml").write_text(text, encoding="utf-8")
+    for profile, warned in (("格式", True), ("江苏省级", False), ("河北县级", False)):
+        spec["department"]["options"] = {"profile": profile}
+        (tmp_path / "budget.yaml").unlink(missing_ok=True)
+        _, findings = validate(gen.write_yaml(spec, tmp_path, split=False))
+        found = [f for f in findings if f.code == "source-not-printed"]
+        if warned:
+            assert len(found) == 1 and "国有资本经营预算" in found[0].message and found[0].line
+        else:
+            assert not found, profile

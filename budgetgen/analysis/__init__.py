@@ -16,7 +16,7 @@ from .figures import Figures, figures_of
 from .funds import AppropriationItem, FundFigures, appropriation_items, fund_figures
 from .ledger import Ledger, facts_of
 from .projects import ProjectTotal, ordered, project_totals
-from .sums import (AssetTotals, ProcurementTotals, asset_totals, income_by_sub_source, income_rows, procurement_totals,
+from .sums import (AssetTotals, ProcurementTotals, asset_totals, income_rows, procurement_totals,
                    running_by_economic, running_ledger, sangong_items, spending_by_use)
 
 __all__ = ["Analysis", "BudgetAnalysis", "analyse"]
@@ -43,8 +43,6 @@ class Analysis:
         # this year's income (without 上年结转) by source; `income` is table 1's income rows and the income chart's
         self.income_by_source = ledger.where(lambda f: not f.carryover).by(lambda f: f.source)
         self.income: list[tuple[str, Decimal]] = income_rows(self.income_by_source)
-        # this year's income by (source, sub-source): the rows of a profile that itemises sub-sources (Jiangsu T2)
-        self.income_by_sub_source: dict[tuple[Source, str | None], Decimal] = income_by_sub_source(ledger)
         # all spending by use (基本支出, 项目支出, …, 单位预留机动经费): Jiangsu T1's 支出用途 block
         self.spending_by_use: dict[str, Decimal] = spending_by_use(ledger)
         # 机关运行经费: its facts, and by economic 款 (Jiangsu T11, the notes' main uses)

@@ -30,11 +30,6 @@ def income_rows(by_source: Mapping[Any, Decimal]) -> list[tuple[str, Decimal]]:
     return [(label, sum((by_source.get(src, ZERO) for src in sources), ZERO)) for label, sources in INCOME_ROWS]
 
 
-def income_by_sub_source(ledger: Ledger) -> dict[tuple[Source, str | None], Decimal]:
-    """This year's income (without 上年结转) by source and sub-source (None where a line gives none)."""
-    return ledger.where(lambda f: not f.carryover).by(lambda f: (f.source, f.sub_source))
-
-
 # The spending uses (支出用途) in the order a table lists them: 基本, 项目, then the other kinds as Kind declares them.
 SPENDING_USES: tuple[str, ...] = (BASIC, PROJECT) + tuple(k.value for k in Kind if k is not Kind.basic)
 

@@ -104,7 +104,8 @@ def reserve_printed(budget: Budget) -> bool:
 
 def _unshown_sources(budget: Budget) -> list[Finding]:
     """Money of a source that no income row of the profile's 收支总表 picks: counted in 收入合计 but shown on no
-    row of its own (Jiangsu's 2019 table has no 国有资本经营 row), so the rows would not add up to the total."""
+    row of its own, so the rows would not add up to the total. A row printed only with money (when: 有金额, as
+    江苏省级's 3. 国有资本经营预算) is printed for it: it counts as shown."""
     loaded = getattr(budget, "profile", None)
     if loaded is None:
         return []
@@ -128,7 +129,8 @@ def _unshown_sources(budget: Budget) -> list[Finding]:
         total = sum((line.amount for line, _ in lines), ZERO)
         out.append(at(lines[0][1], W, f"资金来源“{source.value}”共 {fmt.money(total)} 万元（{len(lines)} 笔）计入收入合计，"
                                       f"但公开格式“{loaded.name}”的{summary.title}没有这种来源的收入行，各行之和将小于合计",
-                      "source", "核对资金来源；确有这种资金时选用列示它的公开格式，或在格式的收入各行中加上它",
+                      "source", "核对资金来源；确有这种资金时选用列示它的公开格式，或在格式的收入各行中加上它"
+                      "（可写 when: 有金额，只在有这种资金时印出）",
                       "source-not-printed"))
     return out
 

@@ -13,7 +13,7 @@ from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
 from ..analysis.funds import AppropriationItem, FundFigures
 from ..analysis.ledger import ZERO
-from ..analysis.sums import INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
+from ..analysis.sums import APPROPRIATED, INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
@@ -182,7 +182,7 @@ def scope_text(budget: Budget, scope: Scope) -> ScopeText:
         classes=[(code, scope.catalog.function_name(code), amount)
                  for code, amount in sorted(analysis.spending_by_class.items()) if amount],
         uses=dict(analysis.spending_by_use),
-        funds={source.value: fund_figures(budget, scope, source) for source in (Source.general, Source.fund)},
+        funds={source.value: fund_figures(budget, scope, source) for source in APPROPRIATED},
         assets_by_unit=[(u.name, analysis.assets_by_unit[u.code]) for u in units if u.code in analysis.assets_by_unit],
         major_projects=major_projects(budget, scope),
     )
@@ -245,7 +245,8 @@ def major_projects(budget: Budget, scope: Scope) -> list[ProjectNote]:
 
 def fund_figures(budget: Budget, scope: Scope, source: Source) -> FundFigures:
     """One appropriated fund of the scope as the analysis sums it (江苏省级 T7–T9 and T11 for 一般公共预算, T10 for
-    政府性基金预算), with last year's 一般公共预算当年拨款 by 项 and the reasons, where the department gives them."""
+    政府性基金预算, T4's column for 国有资本经营预算, printed only with money), with last year's 一般公共预算当年拨款
+    by 项 and the reasons, where the department gives them."""
     analysis = scope.analysis
     fund = analysis.fund(source)
     items = appropriation_items(budget, scope, source)

@@ -14,7 +14,7 @@ from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit, DocumentKind
 from ..profiles import (CODE_LENGTH, CODE_PARTS, PART_SLICE, Classification, ClassRows, Column, Item, Layout, Pick,
-                        Profile, Value, Zero, fill)
+                        Profile, Value, When, Zero, fill)
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
 from .tables import CHAR_WIDTH, Scope
@@ -39,13 +39,11 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
         if where.running is not None:  # the analysis' 机关运行经费 (or all but it), which a fact cannot tell itself
             split = _running_split(scope, ledger)
             ledger = split.running if where.running else split.other
-    leaves = spec.leaves()
-    if spec.layout is not None:
-        rows = _layout(scope, spec, ledger, leaves, money)
-    elif spec.rows is not None:
-        rows = classified(scope, spec, ledger, leaves, money)
-    else:
-        rows = fixed(scope, spec.items or [], ledger, leaves, money)
+    rows = _rows(scope, spec, ledger, money)
+    unused = _unused_columns(spec, rows)
+    if unused:  # columns printed only with money (when: 有金额) that have none: the table laid out without them
+        spec = spec.model_copy(update={"columns": _without(spec.columns, unused)})
+        rows = _rows(scope, spec, ledger, money)
     words = _words(scope, unit)
     empty = not any(c.value for row in rows for c in row.cells if c.kind in ("amount", "number"))
     note = fill(spec.empty_note, **words) if spec.empty_note is not None and empty else None
@@ -61,6 +59,50 @@ def table_of(scope: Scope, profile: Profile, spec: TableSpec) -> Table:
     if spec.label is not None:
         table.label = fill(spec.label, **words)
     return table
+
+
+def _rows(scope: Scope, spec: TableSpec, ledger: Ledger, money: CellKind) -> list[Row]:
+    leaves = spec.leaves()
+    if spec.layout is not None:
+        return _layout(scope, spec, ledger, leaves, money)
+    if spec.rows is not None:
+        return classified(scope, spec, ledger, leaves, money)
+    return fixed(scope, spec.items or [], ledger, leaves, money)
+
+
+def printed(item: Item, amounts: list[Decimal | None]) -> bool:
+    """Whether a row is printed: always, or (when: 有金额) when one of its amounts is not zero."""
+    return item.when is When.always or any(amounts)
+
+
+def _unused_columns(spec: TableSpec, rows: list[Row]) -> set[int]:
+    """The columns (ids of leaves) written `when: 有金额` whose cells are all blank or zero. A leaf is one cell of a
+    body row, but a code shown in parts (类款项, 类款) one cell per part."""
+    leaves = spec.leaves()
+    if all(leaf.when is When.always for leaf in leaves):
+        return set()
+    unused = set()
+    at = 0
+    for leaf in leaves:
+        if leaf.when is When.with_money and not any(row.cells[at].value for row in rows):
+            unused.add(id(leaf))
+        at += len(CODE_PARTS[leaf.value]) if leaf.value in CODE_PARTS and spec.rows is not None else 1
+    return unused
+
+
+def _without(columns: list[Column], unused: set[int]) -> list[Column]:
+    """The columns without the leaves in `unused` (ids), and without the groups that then have none."""
+    out = []
+    for column in columns:
+        if not column.columns:
+            if id(column) not in unused:
+                out.append(column)
+            continue
+        children = _without(column.columns, unused)
+        if children:
+            out.append(column if len(children) == len(column.columns) else
+                       column.model_copy(update={"columns": children}))
+    return out
 
 
 def _grouped(table: Table) -> None:
@@ -150,6 +192,7 @@ def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column],
 
     def walk(item: Item, depth: int) -> list[Decimal]:
         row = Row([], item.level if item.level is not None else depth)
+        start = len(rows)
         rows.append(row)
         if item.items:
             parts = [walk(child, depth + 1) for child in item.items]
@@ -160,6 +203,8 @@ def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column],
         row.cells = [Cell(None, "index") if leaf.value is Value.seq else
                      Cell(next(figures), money) if leaf.value is Value.amount else Cell(item.label)
                      for leaf in leaves]
+        if not printed(item, list(sums)):  # with its rows below it, which have no money either
+            del rows[start:]
         return sums
 
     for item in items:
@@ -281,7 +326,8 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     current = ledger.where(lambda f: not f.carryover) if carry_row else ledger
     analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
     known = _analysed_income(scope) if analysed and carry_row else {}
-    income = [(item.label, _income_row(item, known, current, catalog)) for item in spec.income]
+    income = [(item.label, amount) for item in spec.income
+              for amount in [_income_row(item, known, current, catalog)] if printed(item, [amount])]
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     shown = _classes(spec, catalog.classes, by_class)
@@ -327,7 +373,8 @@ def appropriation(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Co
         return [Cell(label), Cell(sum(parts, ZERO), money)] + [Cell(p, money) for p in parts]
 
     def income_of(part: Ledger) -> list[tuple[str, Decimal]]:
-        return [(item.label, _total(part, catalog, item)) for item in spec.income or []]
+        return [(item.label, amount) for item in spec.income or []
+                for amount in [_total(part, catalog, item)] if printed(item, [amount])]
 
     income = income_of(current if totals_carry(spec) else ledger)  # no carry-over row: the rows hold it (summary)
     classes = _classes(spec, catalog.classes, ledger.by(lambda f: f.function[:3]))
@@ -364,7 +411,8 @@ def with_uses(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column
     rows = summary(scope, spec, ledger, leaves[:5], money)
     closing = 1 + (spec.totals.year is not None) + (spec.totals.carryover is not None)
     body, tail = rows[:len(rows) - closing], rows[len(rows) - closing:]
-    uses = [(item.label, _use_total(scope, spec, ledger, item)) for item in spec.uses]
+    uses = [(item.label, amount) for item in spec.uses
+            for amount in [_use_total(scope, spec, ledger, item)] if printed(item, [amount])]
     while len(body) < len(uses):
         body.append(Row([Cell(None, "index"), Cell(""), Cell(None, money), Cell(""), Cell(None, money)]))
     for i, row in enumerate(body):

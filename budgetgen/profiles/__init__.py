@@ -107,6 +107,13 @@ class SpendingKind(str, Enum):
     reserve = "单位预留机动经费"
 
 
+class When(str, Enum):
+    """When a fixed row, an income row or an amount column is printed."""
+
+    always = "总是"
+    with_money = "有金额"  # only when the scope has money it counts (a column: in any row)
+
+
 class Personnel(str, Enum):
     personnel = "人员经费"
     public = "公用经费"
@@ -160,6 +167,8 @@ class Column(Pick):
     value: Value = Field(Value.amount, description="这一列印什么：金额（省略即为金额）、序号、编码、名称、项目；"
                                                    "类款项、类款：科目编码在本列表头下分 类、款、项（类、款）几列印")
     width: float = Field(1.0, gt=0, le=20, description="相对列宽（类款项、类款：分列各列的宽度之和，省略则为 1.8）")
+    when: When = Field(When.always, description="何时印这一列：总是（省略即为总是）、有金额（本表任一行在这一列有金额时才印；"
+                                                "只用于金额列）")
     columns: list[Column] = Field(default_factory=list, description="下级列")
 
     def leaves(self) -> list[Column]:
@@ -171,6 +180,7 @@ class Item(Pick):
 
     label: str = Field(max_length=200, description="行的文字")
     level: int | None = Field(None, ge=0, le=9, description="层级：0 合计（加粗），1、2、3 逐级缩进；省略则按嵌套层数")
+    when: When = Field(When.always, description="何时印这一行：总是（省略即为总是）、有金额（这一行有金额时才印）")
     items: list[Item] = Field(default_factory=list, description="下级行")
 
 
@@ -498,12 +508,42 @@ def _table_checks(table: Table) -> Iterator[Finding]:
                              "可用：" + "、".join(v.value for v in Value if v in allowed))
         if not any(leaf.value is Value.amount for leaf in leaves):
             yield _error(table, "columns", "这张表没有金额列", "至少写一列金额（省略 value 即为金额）")
+    yield from _when_checks(table, leaves)
     if table.rows is not None:
         yield from _rows_checks(table.rows, leaves)
     if table.items is not None:
         yield from _items_checks(table.items)
     if table.layout is not None and not misplaced:
         yield from _layout_checks(table, leaves)
+
+
+def _when_checks(table: Table, leaves: list[Column]) -> Iterator[Finding]:
+    """`when: 有金额` on a column: an amount column, and in a layout only one of the amount columns it may add at the
+    end (MORE_COLUMNS), the others being its fixed shape."""
+    fixed = 0  # the leaves a layout always prints
+    if table.layout is not None:
+        seq = 1 if leaves and leaves[0].value is Value.seq else 0
+        fixed = len(leaves) if table.layout not in MORE_COLUMNS else 4 + seq
+
+    def walk(columns: list[Column]) -> Iterator[Column]:
+        for column in columns:
+            yield column
+            yield from walk(column.columns)
+
+    for column in walk(table.columns):
+        if column.when is When.always:
+            continue
+        if column.columns:
+            yield _error(column, "when", f"“{column.label}”是分组表头（有下级列），不能写 when", "把 when 写在下级的金额列上")
+        elif column.value is not Value.amount:
+            yield _error(column, "when", f"“{column.label}”印{column.value.value}，when: {column.when.value} 只用于金额列",
+                         "删除 when")
+        elif next(i for i, leaf in enumerate(leaves) if leaf is column) < fixed:
+            assert table.layout is not None
+            fix = "删除 when" + (f"；when 只用于表式最后可加的金额列{MORE_COLUMNS[table.layout]}"
+                                 if table.layout in MORE_COLUMNS else "")
+            yield _error(column, "when", f"表式“{table.layout.value}”的“{column.label}”一列总是印，不能写 "
+                         f"when: {column.when.value}", fix)
 
 
 def _group_checks(columns: list[Column]) -> Iterator[Finding]:
