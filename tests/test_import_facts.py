@@ -41,8 +41,10 @@ def xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]]
 
 
 def csv(path: Path, rows: list[list]) -> Path:
-    path.write_text("\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\n",
-                    encoding="utf-8")
+    import csv as csvlib
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csvlib.writer(out).writerows([["" if v is None else v for v in row] for row in rows])
     return path
 
 
@@ -250,3 +252,33 @@ def test_a_sample_round_trip_is_unchanged_by_the_new_readers(tmp_path):
     old, new = unit(load(SAMPLES / "wei-2021"), "201001"), unit(load(folder), "201001")
     assert [p.model_dump() for p in new.procurement] == [p.model_dump() for p in old.procurement]
     assert new.assets.model_dump() == old.assets.model_dump() and new.nature == old.nature
+
+
+def test_a_procurement_csv_alone_in_the_units_given_unit_and_its_problems(tmp_path):
+    folder = tmp_path / "测试局"
+    run(Request([xlsx(tmp_path / "明细.xlsx", {"预算明细": lines_sheet()})], folder))
+    rows = [["单位名称", "项目名称", "采购物品名称", "数量", "预算金额", "采购方式"],
+            ["测试局信息中心", "信息系统运维", "服务器", "2", "80,000", "公开招标"]]
+    run(Request([csv(tmp_path / "采购.csv", rows)], folder, unit="元"))
+    [bought] = unit(load(folder), "201002").procurement
+    assert (bought.item, bought.quantity, bought.amount, bought.form) == ("服务器", Decimal("2"), Decimal("8"), None)
+    assert unit(load(folder), "201001").procurement == []
+    rows[1][0] = "别的单位"
+    with pytest.raises(InputError) as raised:
+        run(Request([csv(tmp_path / "采购2.csv", rows)], folder, unit="元"))
+    assert [f.path for f in raised.value.findings if f.severity is Severity.error] == ["采购2!E2"]
+    rows[1][0] = "测试局信息中心"
+    rows[1][4] = None
+    with pytest.raises(InputError) as raised:  # no unit anywhere: said, not guessed
+        run(Request([csv(tmp_path / "采购3.csv", rows[:1] + [rows[1][:4] + ["80000", "询价"]])], folder))
+    assert [f.code for f in raised.value.findings if f.severity is Severity.error] == ["import-no-unit"]
+
+
+def test_a_merged_procurement_amount_is_named(tmp_path):
+    rows = [list(r) for r in PROCUREMENT[:4]] + [list(PROCUREMENT[3])]
+    rows[4][3] = "显示器"
+    book = xlsx(tmp_path / "导出.xlsx", {"预算明细": lines_sheet(), "采购明细": rows}, {"采购明细": ["I4:I5"]})
+    with pytest.raises(InputError) as raised:
+        run(Request([book], tmp_path / "测试局"))
+    errors = [f for f in raised.value.findings if f.severity is Severity.error]
+    assert [(f.path, f.code) for f in errors] == [("采购明细!I4", "import-merged-amount")]

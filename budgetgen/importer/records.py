@@ -260,6 +260,8 @@ NO = ("否", "n", "no", "false", "0", "×", "✗", "x")
 
 def yes_no(value: Any) -> bool | None | str:
     """是否 cell → True / False, None when blank, the text itself when it is neither."""
+    if isinstance(value, bool):
+        return value
     s = unicodedata.normalize("NFKC", text_of(value)).lower()
     if not s:
         return None
@@ -737,6 +739,13 @@ class Reader:
                 continue
             unit = self._unit_of_row(sheet, columns, r)
             at = Place(sheet, r, columns[key])
+            merge = sheet.merge_of(r, columns[key])
+            if merge is not None and merge[2] > merge[0]:  # one amount for several items: each would count it
+                if r == merge[0]:
+                    self.error(at, f"采购金额单元格合并了 {merge[2] - merge[0] + 1} 行"
+                               f"（{sheet.name}!{ref(merge[0], merge[1])}:{ref(merge[2], merge[3])}），无法确定每一行的金额",
+                               "取消合并单元格，逐行填写各条采购的金额", "import-merged-amount")
+                continue
             money: dict[str, Decimal | None] = {}
             for k, per in pers.items():
                 value = self._cell(sheet, r, columns[k])
