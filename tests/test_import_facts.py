@@ -282,3 +282,18 @@ def test_a_merged_procurement_amount_is_named(tmp_path):
         run(Request([book], tmp_path / "测试局"))
     errors = [f for f in raised.value.findings if f.severity is Severity.error]
     assert [(f.path, f.code) for f in errors] == [("采购明细!I4", "import-merged-amount")]
+
+
+def test_re_importing_last_year_keeps_the_hand_written_keys_import_does_not_own(tmp_path):
+    folder = tmp_path / "测试局"
+    last = [["单位：万元"], ["项目", "上年预算数"], ["基本支出", "140"], ["项目支出", "200"]]
+    run(Request([xlsx(tmp_path / "a.xlsx", {"预算明细": lines_sheet(), "上年数": last})], folder))
+    path = folder / "department.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    basic: 140.00")
+    path.write_text(text[:at] + "    appropriation: 330.00  # 手写的上年财政拨款\n" + text[at:], encoding="utf-8")
+    last[2][1] = "150"
+    run(Request([xlsx(tmp_path / "b.xlsx", {"预算明细": lines_sheet(), "上年数": last})], folder))
+    assert "appropriation: 330.00  # 手写的上年财政拨款" in path.read_text(encoding="utf-8")
+    got = load(folder).department.last_year
+    assert (got.basic, got.project, got.appropriation) == (Decimal("150"), Decimal("200"), Decimal("330"))

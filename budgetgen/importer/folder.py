@@ -226,7 +226,8 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
 
     if existing.department is not None and last_year:
         d = existing.department
-        edit(d.path, set_keys(existing.texts[d.path], d.node, {"last_year"}, last_year, d.path))
+        kept = kept_lines(existing.texts[d.path], d.node, "last_year", set(LAST_YEAR_OWNED))  # appropriation …
+        edit(d.path, set_keys(existing.texts[d.path], d.node, {"last_year"}, last_year + kept, d.path))
         out.notes.append("更新上年数（department.last_year）")
     removed_items: dict[Path, int] = {}
 
