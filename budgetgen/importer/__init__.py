@@ -3,7 +3,9 @@
 The flow, one module per step:
   sheets.py   files → sheets of cell values (openpyxl read-only and data-only; CSV decoded as the loader decodes)
   headers.py  header texts → fields (the documented synonym list; a mapping file overrides), the amounts' unit
-  records.py  sheets → records: leaf lines, performance indicators, goals, last year's figures, each at sheet!cell
+  records.py  sheets → records: leaf lines, performance indicators, goals, last year's figures (per unit when
+              the sheet names units), procurement lines, units' nature/rank/funding, assets, 是否涉密, each at
+              sheet!cell
   build.py    records → units and projects, checked against the year's catalog; the YAML text of each
   folder.py   a new folder, or an existing one updated in place (figures only; hand-written text kept), staged,
               checked as validate checks it, and moved in only when there is no error

@@ -2,8 +2,9 @@
 
 Re-import rewrites only the lines import owns, as `new-year` does (text edits at the YAML nodes' positions, no
 YAML round trip): a unit's `basic:`, a project's figure keys (code, unit, function, economic, amount/amounts,
-source, carryover), its goals/indicators/purpose only when a sheet gives them, and department.last_year when a
-sheet gives last year's figures. Every other line — duties, goals, reasons, comments, quoting — stays as the clerk
+source, carryover, classified when a sheet has 是否涉密), its goals/indicators/purpose only when a sheet gives them,
+department.last_year when a sheet gives last year's figures, and of each unit a sheet names: nature/rank/funding,
+procurement, the assets keys the sheet has and last_year (the other keys of assets and last_year are kept). Every other line — duties, goals, reasons, comments, quoting — stays as the clerk
 wrote it. Units and projects the sheets no longer have are removed (their files too, when nothing else is in
 them); new ones get files of their own.
 
