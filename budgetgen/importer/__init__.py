@@ -3,7 +3,9 @@
 The flow, one module per step:
   sheets.py   files → sheets of cell values (openpyxl read-only and data-only; CSV decoded as the loader decodes)
   headers.py  header texts → fields (the documented synonym list; a mapping file overrides), the amounts' unit
-  records.py  sheets → records: leaf lines, performance indicators, goals, last year's figures, each at sheet!cell
+  records.py  sheets → records: leaf lines, performance indicators, goals, last year's figures (per unit when
+              the sheet names units), procurement lines, units' nature/rank/funding, assets, 是否涉密, each at
+              sheet!cell
   build.py    records → units and projects, checked against the year's catalog; the YAML text of each
   folder.py   a new folder, or an existing one updated in place (figures only; hand-written text kept), staged,
               checked as validate checks it, and moved in only when there is no error
@@ -120,9 +122,11 @@ def run(request: Request) -> Result:
         findings.append(Finding(Severity.error, f"导入表的预算年度是 {year}（{got.meta.year_at or '--year'}），"
                                 f"而 {out} 是 {existing.year} 年的目录", str(out), code="import-year",
                                 fix="导入到该年度的部门目录（新年度先用 budgetgen new-year 生成目录）"))
-    if not (got.lines or got.indicators or got.goals or got.last_year) and not any(
+    if not (got.lines or got.indicators or got.goals or got.last_year or got.procurement or got.unit_info
+            or got.assets) and not any(
             f.severity is Severity.error for f in findings):
-        findings.append(Finding(Severity.error, "导入的文件中没有找到可以导入的明细（预算明细、绩效指标、绩效目标或上年数）",
+        findings.append(Finding(Severity.error, "导入的文件中没有找到可以导入的明细（预算明细、绩效指标、绩效目标、上年数、"
+                                "政府采购、单位基本信息或资产）",
                                 "、".join(names), code="import-nothing",
                                 fix="确认导入的是预算系统导出的明细表；表头写法不同时用 --map 映射文件写明各列"))
     if any(f.severity is Severity.error for f in findings) or year is None:
@@ -141,7 +145,10 @@ def run(request: Request) -> Result:
         per = UNITS["元" if existing.unit_word == "元" else "万元"]
     else:  # a new folder keeps the sheets' unit: 万元 when they are in 万元, else 元 (exact for 千元 too)
         per = UNITS["万元" if got.unit_word == "万元" else "元"]
-    dept = build.assemble(got, year, dept_code or "", dept_name or "", per, existing.unit_names, findings)
+    projects: dict[str, set[str]] = {}
+    for unit, _, project, _ in existing.projects:
+        projects.setdefault(unit, set()).add(project)
+    dept = build.assemble(got, year, dept_code or "", dept_name or "", per, existing.unit_names, findings, projects)
     where = got.last_year[0].at if got.last_year else None
     last_year = build.last_year_lines(dept, findings, where) if got.last_year else []
     if any(f.severity is Severity.error for f in findings):

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from ..errors import Finding, Severity
 from ..model.budget import Kind, Source
-from .records import PROJECT, Code, GoalRecord, IndicatorRecord, LineRecord, Place, Records
+from .headers import ASSET_MONEY, VEHICLE_USES
+from .records import (PROJECT, AssetsRecord, Code, GoalRecord, IndicatorRecord, LineRecord, Place, ProcurementRecord,
+                      Records, UnitInfoRecord)
 
 TO_FILL = "待填写："
 
@@ -28,6 +30,18 @@ class ProjectOut:
     goals: list[str] | None = None  # None: no sheet gives them (kept as written, or 待填写 for a new project)
     purpose: str | None = None
     indicators: list[IndicatorRecord] | None = None
+    classified: bool | None = None  # None: no sheet has a 是否涉密 column for it (kept as written)
+
+
+@dataclass
+class UnitFacts:
+    """What the other sheets say of one unit; None where no sheet names it (then kept as written)."""
+
+    info: UnitInfoRecord | None = None
+    procurement: list[ProcurementRecord] | None = None
+    assets: AssetsRecord | None = None
+    last_year: dict[str, Decimal] | None = None  # 元
+    last_year_at: Place | None = None
 
 
 @dataclass
@@ -48,6 +62,7 @@ class DepartmentOut:
     projects: list[ProjectOut] = field(default_factory=list)
     last_year: dict[str, Decimal] = field(default_factory=dict)  # 元
     has_lines: bool = False
+    facts: dict[str, UnitFacts] = field(default_factory=dict)  # unit code → its facts
 
 
 def _error(findings: list[Finding], at: Place, message: str, fix: str, code: str,
@@ -106,7 +121,7 @@ def _check_code(code: Code, known: dict[str, str], what: str, key: str, nearest,
 
 
 def assemble(records: Records, year: int, code: str, name: str, per: Decimal, existing_units: dict[str, str],
-             findings: list[Finding]) -> DepartmentOut:
+             findings: list[Finding], existing_projects: dict[str, set[str]] | None = None) -> DepartmentOut:
     """The department's units and projects from the records, in the order the sheets list them."""
     dept = DepartmentOut(year, code, name, per, has_lines=bool(records.lines))
     by_name = {n: c for c, n in existing_units.items()}
@@ -139,9 +154,11 @@ def assemble(records: Records, year: int, code: str, name: str, per: Decimal, ex
         project = _project(dept, line, findings)
         if project is not None:
             project.lines.append(line)
+            _classify(project, line.classified)
     _attach_targets(dept, records, findings)
     for item in records.last_year:
         dept.last_year[item.name] = dept.last_year.get(item.name, Decimal(0)) + item.amount
+    _unit_facts(dept, records, existing_units, existing_projects or {}, findings)
     for line in records.lines:  # every amount must be exact in the folder's unit
         if line.amount / per != (line.amount / per).quantize(Decimal("0.01")):
             _error(findings, line.at, f"金额 {line.amount} 元换算为万元后超过两位小数，目录中的金额按万元填写",
@@ -182,12 +199,90 @@ def _attach_targets(dept: DepartmentOut, records: Records, findings: list[Findin
     for ind in records.indicators:
         if (p := find(ind)) is not None:
             p.indicators = (p.indicators or []) + [ind]
+            _classify(p, ind.classified)
     for goal in records.goals:
         if (p := find(goal)) is not None:
+            _classify(p, goal.classified)
             if goal.goals:
                 p.goals = (p.goals or []) + goal.goals
             if goal.purpose:
                 p.purpose = goal.purpose
+
+
+def _classify(p: ProjectOut, flag: bool | None) -> None:
+    """A project is classified when any row of it says 是; 否 on every row clears a hand-written classified."""
+    if flag is not None:
+        p.classified = bool(p.classified) or flag
+
+
+def _unit_facts(dept: DepartmentOut, records: Records, existing_units: dict[str, str],
+                existing_projects: dict[str, set[str]], findings: list[Finding]) -> None:
+    """Each fact row to its unit: one the lines have (or, importing no lines, one the folder has)."""
+    known = {c: u.name for c, u in dept.units.items()} if dept.has_lines else dict(existing_units)
+
+    def unit_of(code: str, name: str, at: Place, what: str, severity: Severity = Severity.error) -> str | None:
+        if not code and name:
+            code = next((c for c, n in known.items() if same_name(n, name)), "")
+            if not code:
+                _error(findings, at, f"{what}中的单位“{name}”不在{'预算明细' if dept.has_lines else '部门目录'}中",
+                       "核对单位名称，或加“单位编码”列", "import-unknown-unit", severity)
+                return None
+        if not code and not name:
+            if len(known) == 1:
+                return next(iter(known))
+            _error(findings, at, f"{what}的这一行没有单位编码", "在表中加“单位编码”列并填写预算单位编码（如 201001）",
+                   "import-missing-unit", severity)
+            return None
+        if code not in known:
+            _error(findings, at, f"{what}中的单位 {code} 不在{'预算明细' if dept.has_lines else '部门目录'}中",
+                   "核对单位编码；单位须在预算明细中（或已在部门目录中）", "import-unknown-unit", severity)
+            return None
+        return code
+
+    def facts(unit: str) -> UnitFacts:
+        return dept.facts.setdefault(unit, UnitFacts())
+
+    for info in records.unit_info:
+        if (unit := unit_of(info.unit_code, info.unit_name, info.at, "单位基本信息表", Severity.warning)) is not None:
+            facts(unit).info = info
+            if unit in dept.units and info.nature:
+                dept.units[unit].nature = info.nature
+    for item in records.procurement:
+        if (unit := unit_of(item.unit_code, item.unit_name, item.at, "政府采购表")) is None:
+            continue
+        names = ({p.name for p in dept.projects if p.unit == unit} if dept.has_lines
+                 else existing_projects.get(unit, set()))
+        if item.project not in names:
+            _error(findings, item.project_at, f"采购所属项目“{item.project}”不是单位 {unit} 的项目",
+                   "填写该单位预算明细中的项目名称（与项目支出明细完全一致）", "import-unknown-procurement-project")
+            continue
+        bought = facts(unit).procurement
+        facts(unit).procurement = (bought or []) + [item]
+    for assets in records.assets:
+        if (unit := unit_of(assets.unit_code, assets.unit_name, assets.at, "资产表")) is not None:
+            if facts(unit).assets is not None:
+                _error(findings, assets.at, f"单位 {unit} 在资产表中有不止一行", "每个单位写一行",
+                       "import-repeated-unit")
+                continue
+            facts(unit).assets = assets
+    for last in records.last_year:
+        if not (last.unit_code or last.unit_name):
+            continue
+        if (unit := unit_of(last.unit_code, last.unit_name, last.at, "上年数表")) is not None:
+            f = facts(unit)
+            f.last_year = f.last_year or {}
+            f.last_year[last.name] = f.last_year.get(last.name, Decimal(0)) + last.amount
+            f.last_year_at = f.last_year_at or last.at
+    for f in dept.facts.values():  # every amount exact in the folder's unit
+        money = [(r.at, r.amount) for r in f.procurement or []] + [
+            (r.at, v) for r in f.procurement or [] for v in (r.unit_price, r.sme_reserved) if v is not None]
+        if f.assets is not None:
+            money += [(f.assets.at, v) for k, v in f.assets.values.items() if k in ASSET_MONEY and isinstance(v, Decimal)]
+        money += [(f.last_year_at, v) for v in (f.last_year or {}).values() if f.last_year_at is not None]
+        for at, yuan in money:
+            if yuan / dept.per != (yuan / dept.per).quantize(Decimal("0.01")):
+                _error(findings, at, f"金额 {yuan} 元换算为万元后超过两位小数，目录中的金额按万元填写",
+                       "把部门文件中的 amount_unit 改为 元（金额按元填写）后再导入", "import-precision")
 
 
 # --- YAML text --------------------------------------------------------------------------------------------
@@ -243,6 +338,8 @@ def project_figures(p: ProjectOut, per: Decimal, several_units: bool) -> list[st
         out.append(f"code: {json.dumps(p.code, ensure_ascii=False)}")
     if several_units:
         out.append(f'unit: "{p.unit}"')
+    if p.classified:
+        out.append("classified: true")
     if len(p.lines) == 1:
         out += [f.replace(": ", ": ", 1) for f in _line_fields(p.lines[0], per)]
         return out
@@ -291,19 +388,29 @@ def last_year_lines(dept: DepartmentOut, findings: list[Finding], where: Place |
         if where is not None:
             _error(findings, where, "上年数缺少“项目支出”", "在上年数表中加一行 项目支出", "import-last-year")
         return []
-    per = dept.per
-    out = ["last_year:  # 由 budgetgen import 从导入表写入（再次导入时更新），单位与 amount_unit 相同", f"  year: {dept.year - 1}"]
-    if "personnel" in got and "public" in got:
+    return ["last_year:  # 由 budgetgen import 从导入表写入（再次导入时更新），单位与 amount_unit 相同"] + [
+        "  " + line for line in last_year_fields(got, dept.per, dept.year)]
+
+
+LAST_YEAR_OWNED = ("year", "personnel", "public", "basic", "project", "sangong")
+
+
+def last_year_fields(got: dict[str, Decimal], per: Decimal, year: int) -> list[str]:
+    """The keys of a last_year import owns (LAST_YEAR_OWNED): a unit without a 项目支出 row had none (0)."""
+    out = [f"year: {year - 1}"]
+    if "basic" in got and ("personnel" in got or "public" in got):  # units given differently: one total
+        out.append(f"  basic: {amount_text(sum((got.get(k, Decimal(0)) for k in LAST_YEAR_FIELDS[:3]), Decimal(0)), per)}")
+    elif "personnel" in got and "public" in got:
         out += [f"  personnel: {amount_text(got['personnel'], per)}", f"  public: {amount_text(got['public'], per)}"]
     elif "basic" in got:
         out.append(f"  basic: {amount_text(got['basic'], per)}")
     else:
         out.append(f"  basic: {amount_text(got.get('personnel', Decimal(0)) + got.get('public', Decimal(0)), per)}")
-    out.append(f"  project: {amount_text(got['project'], per)}")
+    out.append(f"  project: {amount_text(got.get('project', Decimal(0)), per)}")
     sangong = [f"{k}: {amount_text(got[k], per)}" for k in SANGONG_FIELDS if k in got]
     if sangong:
         out.append("  sangong: {" + ", ".join(sangong) + "}")
-    return out
+    return [line.removeprefix("  ") for line in out]
 
 
 def department_file(dept: DepartmentOut, level: str, unit_word: str, sources: str, last_year: list[str]) -> str:
@@ -329,13 +436,88 @@ def department_file(dept: DepartmentOut, level: str, unit_word: str, sources: st
     return "\n".join(lines) + "\n"
 
 
-def unit_file(unit: UnitOut, per: Decimal) -> str:
-    nature = unit.nature if unit.nature in ("行政", "事业", "参公") else "行政"
-    note = "" if unit.nature == nature else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
-    lines = ["# 基本支出明细（basic:）由 budgetgen import 写入，再次导入时更新；其余内容手写，导入时保留。",
+def unit_file(unit: UnitOut, per: Decimal, facts: UnitFacts | None = None, year: int = 0) -> str:
+    from .records import nature_of
+
+    nature = nature_of(unit.nature) or "行政"
+    note = "" if unit.nature and nature_of(unit.nature) else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
+    blocks = fact_blocks(facts, per, year) if facts is not None else {}
+    owned = "基本支出明细（basic:）" + ("及导入表给出的单位信息、政府采购、资产、上年数" if blocks else "")
+    lines = [f"# {owned}由 budgetgen import 写入，再次导入时更新；其余内容手写，导入时保留。",
              "units:", f'  - code: "{unit.code}"', f"    name: {scalar(unit.name)}", f"    nature: {nature}{note}"]
+    blocks.pop("nature", None)
+    for key in ("rank", "funding"):
+        lines += ["    " + line for line in blocks.pop(key, [])]
     lines += ["    " + line for line in basic_lines(unit, per)]
+    for block in blocks.values():
+        lines += ["    " + line for line in block]
     return "\n".join(lines) + "\n"
+
+
+def quantity_text(q: Decimal) -> str:
+    return format(q.normalize(), "f")
+
+
+def fact_blocks(facts: UnitFacts, per: Decimal, year: int) -> dict[str, list[str]]:
+    """A unit's keys as its facts give them: nature, rank, funding, procurement, assets, last_year (each only when
+    a sheet gives it). assets and last_year are whole blocks here; folder.py keeps the keys of an existing block
+    that no sheet gives (planned_purchase, appropriation …)."""
+    out: dict[str, list[str]] = {}
+    if (info := facts.info) is not None:
+        for key, value in (("nature", info.nature), ("rank", info.rank), ("funding", info.funding)):
+            if value:
+                out[key] = [f"{key}: {scalar(value)}"]
+    if facts.procurement is not None:
+        out["procurement"] = ["procurement:  # 政府采购预算：由 budgetgen import 从导入表写入（再次导入时更新）"]
+        for item in facts.procurement:
+            out["procurement"] += [f"  - project: {scalar(item.project)}", f"    item: {scalar(item.item)}"]
+            fields: list[tuple[str, str]] = [
+                ("catalog_no", json.dumps(item.catalog_no, ensure_ascii=False) if item.catalog_no else ""),
+                ("measure", scalar(item.measure) if item.measure else ""),
+                ("quantity", quantity_text(item.quantity) if item.quantity is not None else ""),
+                ("unit_price", amount_text(item.unit_price, per) if item.unit_price is not None else ""),
+                ("amount", amount_text(item.amount, per)),
+                ("source", item.source.value if item.source is not Source.general else ""),
+                ("carryover", "true" if item.carryover else ""),
+                ("sme_reserved", amount_text(item.sme_reserved, per) if item.sme_reserved is not None else ""),
+                ("category", item.category), ("form", item.form)]
+            out["procurement"] += [f"    {k}: {v}" for k, v in fields if v]
+    if facts.assets is not None:
+        out["assets"] = ["assets:  # 资产占用情况：表中有的各项由 budgetgen import 写入（再次导入时更新），其余手写"]
+        out["assets"] += ["  " + line for line in asset_fields(facts.assets, per)[1]]
+    if facts.last_year is not None:
+        out["last_year"] = ["last_year:  # 本单位上年数：由 budgetgen import 从导入表写入（再次导入时更新）"]
+        out["last_year"] += ["  " + line for line in last_year_fields(facts.last_year, per, year)]
+    return out
+
+
+def asset_fields(assets: AssetsRecord, per: Decimal) -> tuple[set[str], list[str]]:
+    """(the assets keys the sheet has, their lines) — a blank cell drops its key."""
+    owned: set[str] = set()
+    out = []
+    for key in ("buildings_area", "buildings_value", "office_area", "office_value", "vehicles", "vehicles_value",
+                "equipment", "equipment_value", "large_equipment", "large_equipment_value", "other_value",
+                "planned_purchase"):  # the model's order
+        if key not in assets.values:
+            continue
+        owned.add(key)
+        value = assets.values[key]
+        if value is None:
+            continue
+        if key in ASSET_MONEY:
+            assert isinstance(value, Decimal)
+            out.append(f"{key}: {amount_text(value, per)}")
+        elif isinstance(value, Decimal):
+            out.append(f"{key}: {quantity_text(value)}")
+        else:
+            out.append(f"{key}: {value}")
+    uses = [(u, assets.values["vehicles_" + u]) for u in VEHICLE_USES if "vehicles_" + u in assets.values]
+    if uses:
+        owned.add("vehicles_by_use")
+        given = [f"{u}: {n}" for u, n in uses if n is not None]
+        if given:
+            out.append("vehicles_by_use: {" + ", ".join(given) + "}")
+    return owned, out
 
 
 def project_file(p: ProjectOut, per: Decimal, several_units: bool) -> str:

@@ -2,8 +2,9 @@
 
 Re-import rewrites only the lines import owns, as `new-year` does (text edits at the YAML nodes' positions, no
 YAML round trip): a unit's `basic:`, a project's figure keys (code, unit, function, economic, amount/amounts,
-source, carryover), its goals/indicators/purpose only when a sheet gives them, and department.last_year when a
-sheet gives last year's figures. Every other line — duties, goals, reasons, comments, quoting — stays as the clerk
+source, carryover, classified when a sheet has 是否涉密), its goals/indicators/purpose only when a sheet gives them,
+department.last_year when a sheet gives last year's figures, and of each unit a sheet names: nature/rank/funding,
+procurement, the assets keys the sheet has and last_year (the other keys of assets and last_year are kept). Every other line — duties, goals, reasons, comments, quoting — stays as the clerk
 wrote it. Units and projects the sheets no longer have are removed (their files too, when nothing else is in
 them); new ones get files of their own.
 
@@ -23,8 +24,8 @@ import yaml
 
 from ..errors import Finding, Severity
 from ..yaml_edit import Unreadable, line_start, read, splice, value_end
-from .build import (DepartmentOut, ProjectOut, basic_lines, department_file, file_stem, project_figures,
-                    project_file, project_texts, scalar, unit_file)
+from .build import (LAST_YEAR_OWNED, DepartmentOut, ProjectOut, asset_fields, basic_lines, department_file,
+                    fact_blocks, file_stem, project_figures, project_file, project_texts, scalar, unit_file)
 
 
 class ImportFailed(Exception):
@@ -137,6 +138,67 @@ def set_keys(text: str, node: yaml.MappingNode, drop: set[str], lines: list[str]
     return changes
 
 
+FOLLOWS = {"rank": ("nature",), "funding": ("rank", "nature")}  # where a unit's new key goes: after one of these
+
+
+def replace_keys(text: str, node: yaml.MappingNode, blocks: dict[str, list[str]], where: Path) -> list[Change]:
+    """Each key of `blocks` replaced in place by its lines (removed when they are none); a key not there goes
+    after the key FOLLOWS names, else with the others after the last key, at the mapping's indentation."""
+    if node.flow_style or not node.value:
+        raise ImportFailed(f"{where} 中有一项写成了 {{…}} 的一行形式，import 无法改写；请改为每个字段一行后重试")
+    indent = node.value[0][0].start_mark.column
+    newline = "\r\n" if "\r\n" in text else "\n"
+
+    def body(lines: list[str]) -> str:
+        return "".join(" " * indent + line + newline for line in lines)
+
+    changes: list[Change] = []
+    done: set[str] = set()
+    for i, (k, v) in enumerate(node.value):
+        key = _scalar(k)
+        if key not in blocks or key in done:
+            continue
+        done.add(key)
+        start = k.start_mark.index if i == 0 else line_start(text, k.start_mark.index)
+        new = body(blocks[key])
+        changes.append((start, value_end(text, k, v), new[indent:] if i == 0 else new))
+    present = {_scalar(k): (k, v) for k, v in node.value}
+    inserts: dict[int, list[str]] = {}
+    for key, lines in blocks.items():
+        if key in done or not lines:
+            continue
+        anchor = next((a for a in FOLLOWS.get(key, ()) if a in present), None)
+        k, v = present[anchor] if anchor else node.value[-1]
+        inserts.setdefault(value_end(text, k, v), []).extend(lines)
+        if anchor:
+            present[key] = (k, v)  # funding after a rank put after nature
+    for at, lines in inserts.items():
+        new = body(lines)
+        if at > 0 and text[at - 1] not in "\r\n":
+            new = newline + new
+        changes.append((at, at, new))
+    return changes
+
+
+def kept_lines(text: str, node: yaml.MappingNode, key: str, owned: set[str]) -> list[str]:
+    """The lines of the keys of the existing block `key` (e.g. assets) that import does not own, to write again
+    under the new block (relative to it: two spaces), comments on them kept."""
+    block = _keys(node).get(key)
+    if not isinstance(block, yaml.MappingNode):
+        return []
+    out = []
+    for k, v in block.value:
+        if _scalar(k) in owned:
+            continue
+        if block.flow_style:
+            out.append(f"  {_scalar(k)}: {text[v.start_mark.index:v.end_mark.index]}")
+            continue
+        column = k.start_mark.column
+        for line in text[line_start(text, k.start_mark.index):value_end(text, k, v)].splitlines():
+            out.append("  " + line[column:] if line[:column].strip() == "" else "  " + line.strip())
+    return out
+
+
 def remove_item(text: str, node: yaml.MappingNode) -> Change:
     k, v = node.value[-1]
     return (line_start(text, node.start_mark.index), value_end(text, k, v), "")
@@ -165,21 +227,40 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
 
     if existing.department is not None and last_year:
         d = existing.department
-        edit(d.path, set_keys(existing.texts[d.path], d.node, {"last_year"}, last_year, d.path))
+        kept = kept_lines(existing.texts[d.path], d.node, "last_year", set(LAST_YEAR_OWNED))  # appropriation …
+        edit(d.path, set_keys(existing.texts[d.path], d.node, {"last_year"}, last_year + kept, d.path))
         out.notes.append("更新上年数（department.last_year）")
     removed_items: dict[Path, int] = {}
+
+    def unit_blocks(code: str, item: Item) -> dict[str, list[str]]:
+        """The unit's keys its facts give: assets and last_year keep the existing block's other keys."""
+        facts = dept.facts.get(code)
+        if facts is None:
+            return {}
+        blocks = fact_blocks(facts, dept.per, dept.year)
+        text = existing.texts[item.path]
+        if facts.assets is not None:
+            blocks["assets"] += kept_lines(text, item.node, "assets", asset_fields(facts.assets, dept.per)[0])
+        if "last_year" in blocks:
+            blocks["last_year"] += kept_lines(text, item.node, "last_year", set(LAST_YEAR_OWNED))
+        named = {"nature": "单位性质", "rank": "规格", "funding": "经费保障形式", "procurement": "政府采购",
+                 "assets": "资产", "last_year": "上年数"}
+        out.notes.append(f"更新单位 {code} 的" + "、".join(named[k] for k in blocks))
+        return blocks
+
     if dept.has_lines:
         for code, unit in dept.units.items():
             item = existing.units.get(code)
             if item is None:
-                out.write[Path("units") / f"{code}.yaml"] = unit_file(unit, dept.per)
-                out.notes.append(f"新增单位 {code} {unit.name}（units/{code}.yaml）：请核对单位性质、规格")
+                out.write[Path("units") / f"{code}.yaml"] = unit_file(unit, dept.per, dept.facts.get(code), dept.year)
+                out.notes.append(f"新增单位 {code} {unit.name}（units/{code}.yaml）" + (
+                    "" if code in dept.facts and dept.facts[code].info else "：请核对单位性质、规格"))
                 continue
-            drop, lines = {"basic"}, basic_lines(unit, dept.per)
+            blocks = {"basic": basic_lines(unit, dept.per)}
             if existing.unit_names.get(code) != unit.name:
-                drop.add("name")
-                lines = [f"name: {scalar(unit.name)}"] + lines
-            edit(item.path, set_keys(existing.texts[item.path], item.node, drop, lines, item.path))
+                blocks["name"] = [f"name: {scalar(unit.name)}"]
+            blocks.update(unit_blocks(code, item))
+            edit(item.path, replace_keys(existing.texts[item.path], item.node, blocks, item.path))
         for code, item in existing.units.items():
             if code not in dept.units:
                 edit(item.path, [remove_item(existing.texts[item.path], item.node)])
@@ -202,6 +283,8 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
             drop = {"unit", "function", "economic", "amount", "amounts", "source", "sub_source", "carryover"}
             if p.code:
                 drop.add("code")
+            if p.classified is not None:
+                drop.add("classified")
             for key, given in (("goals", p.goals), ("purpose", p.purpose), ("indicators", p.indicators)):
                 if given is not None:
                     drop.add(key)
@@ -212,6 +295,11 @@ def plan(dept: DepartmentOut, existing: Existing, last_year: list[str], level: s
                 edit(item.path, [remove_item(existing.texts[item.path], item.node)])
                 removed_items[item.path] = removed_items.get(item.path, 0) + 1
                 out.notes.append(f"项目 {name} 不在导入表中，已从 {item.path} 删除")
+    else:  # no lines: the facts of the folder's units
+        for code in dept.facts:
+            item = existing.units[code]
+            if blocks := unit_blocks(code, item):
+                edit(item.path, replace_keys(existing.texts[item.path], item.node, blocks, item.path))
     for rel, edits in changes.items():
         root = existing.roots[rel]
         keys = _keys(root)

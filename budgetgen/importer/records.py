@@ -13,10 +13,14 @@ from typing import Any
 
 from ..errors import Finding, Severity
 from ..model.budget import SUB_SOURCES, Kind, Source
-from .headers import HEADER_SEARCH_ROWS, SUMMARY_HEADERS, UNITS, Mapping, field_of, normalise, unit_in_header, unit_line
+from .headers import (ASSET_AREAS, ASSET_COUNTS, ASSET_FIELDS, ASSET_MONEY, HEADER_SEARCH_ROWS, SUMMARY_HEADERS, UNITS,
+                      Mapping, field_of, normalise, unit_in_header, unit_line)
 from .sheets import Sheet, ref
 
 PROJECT = "项目支出"
+# A header row names at least two known columns, one of them one of these (or an asset column under a heading)
+ANCHORS = frozenset({"amount", "level3", "goal", "last_amount", "purpose", "proc_item", "proc_amount", "nature",
+                     "rank", "funding", "classified"}) | ASSET_FIELDS
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class LineRecord:
     amount: Decimal  # 元
     at: Place  # the amount's cell
     sub_source: str = ""  # 收入细分来源 (专项收入 …), one of model.budget.SUB_SOURCES[source]
+    classified: bool | None = None  # 是否涉密 (None: the sheet has no such column, or the cell is blank)
 
 
 @dataclass
@@ -66,6 +71,7 @@ class IndicatorRecord:
     value: str
     basis: str
     at: Place
+    classified: bool | None = None
 
 
 @dataclass
@@ -76,6 +82,7 @@ class GoalRecord:
     goals: list[str]
     purpose: str
     at: Place
+    classified: bool | None = None
 
 
 LAST_YEAR_ITEMS = {  # an item's label (normalised) → the field of last_year / last_year.sangong
@@ -89,6 +96,52 @@ LAST_YEAR_ITEMS = {  # an item's label (normalised) → the field of last_year /
 class LastYearRecord:
     name: str  # a field of LastYear or SanGong
     amount: Decimal  # 元
+    at: Place
+    unit_code: str = ""  # when the sheet names units (单位上年数): units[].last_year too
+    unit_name: str = ""
+
+
+@dataclass
+class ProcurementRecord:
+    """One row of a 政府采购预算 sheet; money in 元."""
+
+    unit_code: str
+    unit_name: str
+    project: str
+    item: str
+    catalog_no: str
+    measure: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    amount: Decimal
+    source: Source
+    carryover: bool
+    sme_reserved: Decimal | None
+    category: str  # a ProcurementCategory value or ""
+    form: str  # a ProcurementForm value or ""
+    at: Place  # the amount's cell
+    project_at: Place
+
+
+@dataclass
+class UnitInfoRecord:
+    """One row of a 单位基本信息 sheet: "" where the sheet has no such column or the cell is blank."""
+
+    unit_code: str
+    unit_name: str
+    nature: str  # a Nature value
+    rank: str
+    funding: str
+    at: Place
+
+
+@dataclass
+class AssetsRecord:
+    """One unit's row of an 资产 sheet: every column the sheet has (None: blank), money in 元."""
+
+    unit_code: str
+    unit_name: str
+    values: dict[str, Decimal | int | None]
     at: Place
 
 
@@ -108,6 +161,9 @@ class Records:
     indicators: list[IndicatorRecord] = field(default_factory=list)
     goals: list[GoalRecord] = field(default_factory=list)
     last_year: list[LastYearRecord] = field(default_factory=list)
+    procurement: list[ProcurementRecord] = field(default_factory=list)
+    unit_info: list[UnitInfoRecord] = field(default_factory=list)
+    assets: list[AssetsRecord] = field(default_factory=list)
     meta: Meta = field(default_factory=Meta)
     sheets_read: list[str] = field(default_factory=list)
     unit_word: str = ""  # the unit of the first amounts read (元, 千元 or 万元)
@@ -199,6 +255,45 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+NO = ("否", "n", "no", "false", "0", "×", "✗", "x")
+
+
+def yes_no(value: Any) -> bool | None | str:
+    """是否 cell → True / False, None when blank, the text itself when it is neither."""
+    if isinstance(value, bool):
+        return value
+    s = unicodedata.normalize("NFKC", text_of(value)).lower()
+    if not s:
+        return None
+    if s in YES:
+        return True
+    if s in NO:
+        return False
+    return text_of(value)
+
+
+NATURES = "行政（行政单位、行政机关）、事业（事业单位）、参公（参照公务员法管理事业单位）"
+
+
+def nature_of(text: str) -> str | None:
+    """单位性质 as written (行政单位, 参照公务员法管理事业单位 …) → 行政 / 事业 / 参公; None when not one of them."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("(", "").replace(")", "")
+    if "参公" in s or "参照公务员" in s:
+        return "参公"
+    if re.fullmatch(r"(?:公益[一二三]类|全额拨款|差额拨款|自收自支|全额|差额|财政补助)?事业(?:单位)?类?", s):
+        return "事业"
+    if re.fullmatch(r"(?:党政)?(?:行政(?:单位|机关)?|机关(?:单位)?)类?", s):
+        return "行政"
+    return None
+
+
+CATEGORY_WORDS = (("货物", "货物"), ("工程", "工程"), ("服务", "服务"))
+FORM_WORDS = (("部门集中", "部门集中采购"), ("集中采购", "集中采购"), ("政府集中", "集中采购"), ("集采", "集中采购"),
+              ("分散", "分散采购"))
+METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源", "框架协议", "电子卖场", "网上商城",
+           "定点采购", "协议供货", "其他")
+
+
 class Reader:
     """Reads sheets into Records; every problem is a Finding naming file and sheet!cell, with a fix."""
 
@@ -242,12 +337,19 @@ class Reader:
         header_row, columns, top = found
         if "level1" in columns and "level2" in columns and "level3" in columns:
             self._indicators(sheet, columns, top)
+        elif "proc_item" in columns:
+            self._procurement(sheet, columns, header_row, top)
+        elif ASSET_FIELDS & set(columns):
+            self._assets(sheet, columns, header_row, top)
         elif "last_amount" in columns:
             self._last_year(sheet, columns, header_row, top)
         elif "amount" in columns and ({"function", "function_class", "function_xiang"} & set(columns)):
             self._lines(sheet, columns, header_row, top)
-        elif "goal" in columns or "purpose" in columns:
+        elif "goal" in columns or "purpose" in columns or (
+                "classified" in columns and {"project_name", "project_code"} & set(columns)):
             self._goals(sheet, columns, top)
+        elif {"nature", "rank", "funding"} & set(columns) and "amount" not in columns:
+            self._unit_info(sheet, columns, top)
         else:
             missing = "功能分类科目编码（或类/款/项）" if "amount" in columns else "金额"
             self.error(Place(sheet, header_row, 1), f"表头缺少“{missing}”列，这张表无法导入",
@@ -279,20 +381,23 @@ class Reader:
         for r in range(1, min(len(sheet.rows), HEADER_SEARCH_ROWS) + 1):
             row = sheet.rows[r - 1]
             cols = {c: f for c, v in enumerate(row, start=1) if (f := field_of(v, self.mapping))}
-            if len(set(cols.values())) < 2 or not ({"amount", "level3", "goal", "last_amount", "purpose"}
-                                                   & set(cols.values())):
+            if len(set(cols.values())) < 2:
                 continue
-            top = r + 1
             below = sheet.rows[r] if r < len(sheet.rows) else []
             parent = ""
-            subs = {}
+            subs: dict[int, str] = {}
             for c in range(1, max(len(row), len(below)) + 1):
                 above = sheet.value(r, c)
                 if above is not None:
                     parent = normalise(above)
-                f = field_of(sheet.value(r + 1, c), self.mapping, parent)
-                if f is not None and f not in cols.values():
+                under = sheet.value(r + 1, c)
+                both = field_of(parent + text_of(under), self.mapping) if parent and text_of(under) else None
+                f = both if both in ASSET_FIELDS else field_of(under, self.mapping, parent)  # 房屋 over 面积
+                if f is not None and f not in cols.values() and f not in subs.values():
                     subs[c] = f
+            if not (ANCHORS & set(cols.values()) or ASSET_FIELDS & set(subs.values())):
+                continue
+            top = r + 1
             if subs:  # a second header row (类 | 款 | 项 under 功能分类科目编码)
                 cols.update(subs)
                 top = r + 2
@@ -435,9 +540,12 @@ class Reader:
                            "填写预算单位编码，如 201001", "import-unit-code")
                 continue
             economic = self._economic(sheet, columns, r)
+            classified = self._flag(sheet, columns, r)
+            if isinstance(classified, str):
+                continue
             leaves.append(LineRecord(unit_code, unit_name, get("nature"), kind, project_code,
                                      project_name if kind == PROJECT else "", function, economic, source, carry, yuan,
-                                     at, sub_source))
+                                     at, sub_source, classified))
         for code, at in parents:  # a 类 or 款 row above its 项 rows is a subtotal; alone, it is money without a 项
             if not any(leaf.function.code.startswith(code.code) for leaf in leaves) and amount_of(
                     self._cell(sheet, at.row, at.col))[0]:
@@ -499,21 +607,27 @@ class Reader:
                 self.error(at, "绩效指标这一行没有项目名称或项目编码", "在“项目名称”或“项目编码”列写明指标所属的项目",
                            "import-missing-project")
                 continue
+            classified = self._flag(sheet, columns, r)
+            if isinstance(classified, str):
+                continue
             self.records.indicators.append(IndicatorRecord(
                 values["unit_code"], values["project_code"], values["project_name"], values["level1"],
-                values["level2"], values["level3"], values["description"], values["value"], values["basis"], at))
+                values["level2"], values["level3"], values["description"], values["value"], values["basis"], at,
+                classified))
 
     def _goals(self, sheet: Sheet, columns: dict[str, int], top: int) -> None:
         for r in range(top, len(sheet.rows) + 1):
             code, name = (text_of(self._cell(sheet, r, columns.get(k))) for k in ("project_code", "project_name"))
             goal = text_of(self._cell(sheet, r, columns.get("goal"))) if "goal" in columns else ""
             purpose = text_of(self._cell(sheet, r, columns.get("purpose"))) if "purpose" in columns else ""
-            if not (goal or purpose) or not (code or name):
+            classified = self._flag(sheet, columns, r) if code or name else None
+            if isinstance(classified, str) or not (goal or purpose or classified is not None) or not (code or name):
                 continue
             goals = [re.sub(r"^\s*[0-9]+\s*[.、．)）]\s*", "", g).strip() for g in goal.splitlines()]
-            self.records.goals.append(GoalRecord(text_of(self._cell(sheet, r, columns.get("unit_code"))), code, name,
-                                                 [g for g in goals if g], purpose,
-                                                 Place(sheet, r, columns.get("goal", columns.get("purpose", 1)))))
+            self.records.goals.append(GoalRecord(
+                text_of(self._cell(sheet, r, columns.get("unit_code"))), code, name, [g for g in goals if g], purpose,
+                Place(sheet, r, columns.get("goal", columns.get("purpose", columns.get("classified", 1)))),
+                classified))
 
     def _last_year(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
         per = self._unit(sheet, columns, header_row, "last_amount")
@@ -523,8 +637,13 @@ class Reader:
                 self.error(Place(sheet, header_row, 1), "上年数表缺少“项目”列（写人员经费、公用经费、项目支出等）",
                            "在表头加上“项目”列", "import-missing-column")
             return
+        unit = ("", "")
         for r in range(top, len(sheet.rows) + 1):
             text = normalise(sheet.value(r, label)).lstrip("0123456789一二三四五六七八九十、.其中:：")
+            given = (_digits(self._cell(sheet, r, columns.get("unit_code")))[0],
+                     text_of(self._cell(sheet, r, columns.get("unit_name"))))
+            if any(given):  # 单位上年数: a unit's rows (its cells often printed merged down)
+                unit = given
             if not text:
                 continue
             name = LAST_YEAR_ITEMS.get(text)
@@ -538,7 +657,213 @@ class Reader:
             if amount is None or amount < 0:
                 self.error(at, f"上年金额{problem or '为负数'}", "改为数字", "import-amount-text")
                 continue
-            self.records.last_year.append(LastYearRecord(name, amount * per, at))
+            self.records.last_year.append(LastYearRecord(name, amount * per, at, *unit))
+
+    # --- 涉密, 政府采购, 单位基本信息, 资产 -------------------------------------------------------------------
+
+    def _flag(self, sheet: Sheet, columns: dict[str, int], r: int) -> bool | None | str:
+        """The row's 是否涉密: True / False / None (no column, blank); the text (and an error) when unreadable."""
+        if "classified" not in columns:
+            return None
+        value = yes_no(self._cell(sheet, r, columns["classified"]))
+        if isinstance(value, str):
+            self.error(Place(sheet, r, columns["classified"]), f"是否涉密“{value}”无法识别",
+                       "写为 是 或 否（也可写 Y/N、1/0、√，不涉密可留空）", "import-classified")
+        return value
+
+    def _money_units(self, sheet: Sheet, columns: dict[str, int], header_row: int,
+                     keys: tuple[str, ...]) -> dict[str, Decimal] | None:
+        """元 per unit of each money column: its own header's unit (价值（万元）), else the sheet's (--unit, the
+        mapping file, the first money column's header, a 单位： line)."""
+        present = [k for k in keys if k in columns]
+        if not present:
+            return {}
+        sheet_per = self._unit(sheet, columns, header_row, present[0])
+        if sheet_per is None:
+            return None
+        out = {}
+        for key in present:
+            own = None if self.declared or self.mapping.unit else next(
+                (u for r in (header_row, header_row + 1) if (u := unit_in_header(sheet.value(r, columns[key])))), None)
+            out[key] = UNITS[own] if own else sheet_per
+        return out
+
+    def _unit_of_row(self, sheet: Sheet, columns: dict[str, int], r: int) -> tuple[str, str] | None:
+        """(单位编码, 单位名称) of a row; None (and an error) when the code is not 3–12 digits."""
+        code = _digits(self._cell(sheet, r, columns.get("unit_code")))[0] if "unit_code" in columns else ""
+        name = text_of(self._cell(sheet, r, columns.get("unit_name")))
+        if "unit_code" in columns and text_of(self._cell(sheet, r, columns["unit_code"])) and not re.fullmatch(
+                r"[0-9]{3,12}", code):
+            self.error(Place(sheet, r, columns["unit_code"]),
+                       f"单位编码“{text_of(self._cell(sheet, r, columns['unit_code']))}”不是 3–12 位数字",
+                       "填写预算单位编码，如 201001", "import-unit-code")
+            return None
+        return code, name
+
+    @staticmethod
+    def _total_row(texts: list[str]) -> bool:
+        return any(w in t for t in texts for w in ("合计", "小计", "总计"))
+
+    def _number(self, sheet: Sheet, r: int, col: int, what: str, fix: str,
+                integer: bool = False) -> Decimal | None | bool:
+        """A count or quantity cell: the number, None when blank, False (and an error) when not a number."""
+        value = self._cell(sheet, r, col)
+        if text_of(value) in BLANK_AMOUNTS:
+            return None
+        figure, problem = amount_of(value)
+        if figure is None or figure < 0 or (integer and figure != figure.to_integral_value()):
+            shown = text_of(value)
+            why = problem.replace("金额数字", "数字") if figure is None else ("为负数" if figure < 0 else
+                                                                            f"“{shown}”不是整数")
+            self.error(Place(sheet, r, col), f"{what}{why}", fix, "import-number-text")
+            return False
+        return figure
+
+    def _procurement(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
+        key = "proc_amount" if "proc_amount" in columns else "amount"
+        if key not in columns:
+            self.error(Place(sheet, header_row, 1), "政府采购表缺少“采购金额”列", "在表头加上“采购金额”（或“预算金额”）列",
+                       "import-missing-column")
+            return
+        if "project_name" not in columns:
+            self.error(Place(sheet, header_row, 1), "政府采购表缺少“项目名称”列（采购所属的项目）",
+                       "在表头加上“项目名称”列", "import-missing-column")
+            return
+        pers = self._money_units(sheet, columns, header_row, (key, "unit_price", "sme_reserved"))
+        if pers is None:
+            return
+        for r in range(top, len(sheet.rows) + 1):
+            texts = [text_of(v) for v in sheet.rows[r - 1]]
+            item = text_of(self._cell(sheet, r, columns["proc_item"]))
+            if not item or self._total_row(texts):
+                continue
+            unit = self._unit_of_row(sheet, columns, r)
+            at = Place(sheet, r, columns[key])
+            merge = sheet.merge_of(r, columns[key])
+            if merge is not None and merge[2] > merge[0]:  # one amount for several items: each would count it
+                if r == merge[0]:
+                    self.error(at, f"采购金额单元格合并了 {merge[2] - merge[0] + 1} 行"
+                               f"（{sheet.name}!{ref(merge[0], merge[1])}:{ref(merge[2], merge[3])}），无法确定每一行的金额",
+                               "取消合并单元格，逐行填写各条采购的金额", "import-merged-amount")
+                continue
+            money: dict[str, Decimal | None] = {}
+            for k, per in pers.items():
+                value = self._cell(sheet, r, columns[k])
+                if k != key and text_of(value) in BLANK_AMOUNTS:
+                    money[k] = None
+                    continue
+                figure, problem = amount_of(value)
+                if figure is None or figure < 0:
+                    self.error(Place(sheet, r, columns[k]), f"{'采购金额' if k == key else '单价' if k == 'unit_price' else '预留中小企业份额'}"
+                               f"{problem or '为负数'}", "改为数字，如 12,345.67", "import-amount-text")
+                    break
+                money[k] = figure * per
+            else:
+                quantity = (self._number(sheet, r, columns["quantity"], "数量", "改为数字，如 10")
+                            if "quantity" in columns else None)
+                project = text_of(self._cell(sheet, r, columns["project_name"]))
+                source_text = text_of(self._cell(sheet, r, columns.get("source")))
+                source, carry = source_of(source_text)
+                category = self._choice(sheet, columns, r, "proc_category", CATEGORY_WORDS, "采购类别",
+                                        "写为 货物、工程 或 服务")
+                form = self._choice(sheet, columns, r, "proc_form", FORM_WORDS, "采购组织形式",
+                                    "写为 集中采购、部门集中采购 或 分散采购", METHODS)
+                catalog_no = text_of(self._cell(sheet, r, columns.get("catalog_no")))
+                if category == "" and catalog_no[:1].upper() in "ABC" and catalog_no[:1]:
+                    category = {"A": "货物", "B": "工程", "C": "服务"}[catalog_no[0].upper()]
+                if source is None:
+                    self.error(Place(sheet, r, columns["source"]), f"资金来源“{source_text}”无法识别", SOURCE_FIX,
+                               "import-unknown-source")
+                    continue
+                if not project:
+                    self.error(Place(sheet, r, columns["project_name"]), "政府采购的这一行没有项目名称",
+                               "填写采购所属的项目名称（须为本单位的项目）", "import-missing-project")
+                    continue
+                if unit is None or quantity is False or category is None or form is None:
+                    continue
+                carry = carry or text_of(self._cell(sheet, r, columns.get("carryover"))).lower() in YES
+                amount = money[key]
+                assert amount is not None
+                self.records.procurement.append(ProcurementRecord(
+                    unit[0], unit[1], project, item, catalog_no,
+                    text_of(self._cell(sheet, r, columns.get("measure"))),
+                    quantity if isinstance(quantity, Decimal) else None, money.get("unit_price"), amount, source, carry, money.get("sme_reserved"), category,
+                    form, at, Place(sheet, r, columns["project_name"])))
+
+    def _choice(self, sheet: Sheet, columns: dict[str, int], r: int, key: str, words: tuple[tuple[str, str], ...],
+                what: str, fix: str, ignored: tuple[str, ...] = ()) -> str | None:
+        """A 类别 / 组织形式 cell → its value ("" when blank or one of `ignored`); None (and an error) otherwise."""
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text_of(self._cell(sheet, r, columns.get(key)))))
+        if not text:
+            return ""
+        for word, value in words:
+            if word in text or text.upper() == {"货物": "A", "工程": "B", "服务": "C"}.get(value):
+                return value
+        if any(m in text for m in ignored):  # 采购方式 (公开招标 …) is not the 组织形式: not imported
+            return ""
+        self.error(Place(sheet, r, columns[key]), f"{what}“{text}”无法识别", fix, f"import-{key.replace('_', '-')}")
+        return None
+
+    def _unit_info(self, sheet: Sheet, columns: dict[str, int], top: int) -> None:
+        if not {"unit_code", "unit_name"} & set(columns):
+            self.error(Place(sheet, top - 1, 1), "单位基本信息表缺少“单位编码”或“单位名称”列",
+                       "在表头加上“单位编码”列", "import-missing-column")
+            return
+        for r in range(top, len(sheet.rows) + 1):
+            texts = [text_of(v) for v in sheet.rows[r - 1]]
+            unit = self._unit_of_row(sheet, columns, r)
+            if unit is None or not any(unit) or self._total_row(texts):
+                continue
+            nature_text = text_of(self._cell(sheet, r, columns.get("nature")))
+            nature = nature_of(nature_text) if nature_text else ""
+            if nature is None:
+                self.error(Place(sheet, r, columns["nature"]), f"单位性质“{nature_text}”无法识别",
+                           "写为 " + NATURES, "import-unknown-nature")
+                continue
+            self.records.unit_info.append(UnitInfoRecord(
+                unit[0], unit[1], nature, text_of(self._cell(sheet, r, columns.get("rank"))),
+                text_of(self._cell(sheet, r, columns.get("funding"))),
+                Place(sheet, r, columns.get("nature", columns.get("rank", columns.get("funding", 1))))))
+
+    def _assets(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
+        pers = self._money_units(sheet, columns, header_row, ASSET_MONEY)
+        if pers is None:
+            return
+        fields = [k for k in columns if k in ASSET_FIELDS]
+        for r in range(top, len(sheet.rows) + 1):
+            texts = [text_of(v) for v in sheet.rows[r - 1]]
+            unit = self._unit_of_row(sheet, columns, r)
+            if unit is None or self._total_row(texts) or not any(text_of(self._cell(sheet, r, columns[k]))
+                                                                 for k in fields):
+                continue
+            values: dict[str, Decimal | int | None] = {}
+            ok = True
+            for k in fields:
+                c = columns[k]
+                if k in pers:
+                    value = self._cell(sheet, r, c)
+                    if text_of(value) == "":
+                        values[k] = None
+                        continue
+                    figure, problem = amount_of(value)
+                    if figure is None or figure < 0:
+                        self.error(Place(sheet, r, c), f"资产价值{problem or '为负数'}", "改为数字，如 12,345.67",
+                                   "import-amount-text")
+                        ok = False
+                        continue
+                    values[k] = figure * pers[k]
+                else:
+                    count = k in ASSET_COUNTS or k.startswith("vehicles_")
+                    number = self._number(sheet, r, c, "面积" if k in ASSET_AREAS else "数量",
+                                          "改为数字，如 1,200" if k in ASSET_AREAS else "填写台（辆、套）数，如 3",
+                                          integer=count)
+                    if number is False:
+                        ok = False
+                        continue
+                    assert not isinstance(number, bool)
+                    values[k] = None if number is None else int(number) if count else number
+            if ok:
+                self.records.assets.append(AssetsRecord(unit[0], unit[1], values, Place(sheet, r, columns[fields[0]])))
 
 
 def _join(parts: list[str], lengths: tuple[int, ...]) -> str:
