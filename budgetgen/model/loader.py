@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import copy
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -398,18 +400,15 @@ def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
             item_model = Unit if key == "units" else Project
             items, where = [], []
             for i, item in enumerate(value):
-                try:
-                    items.append(item_model.model_validate(item))
+                pruned = _pruned(item, item_model.model_validate)
+                if pruned is not None:
+                    items.append(item_model.model_validate(pruned))
                     where.append(i)
-                except ValidationError:
-                    pass
             kept[key], places[key] = items, where
             continue
-        try:
-            Fragment.model_validate({key: value})
-        except ValidationError:
-            continue
-        kept[key] = value
+        part = _pruned({key: value}, Fragment.model_validate)
+        if part is not None:
+            kept[key] = part[key]
     try:
         fragment = Fragment.model_validate({k: v for k, v in kept.items() if k not in places})
     except ValidationError:  # pragma: no cover - every part was validated alone
@@ -420,6 +419,38 @@ def _salvage(data: dict, smap: SourceMap) -> Fragment | None:
         for item, i in zip(items, places[key], strict=True):
             attach_positions(item, smap, (key, i))
     return fragment
+
+
+def _pruned(value: Any, validate: Callable[[Any], Any], rounds: int = 50) -> Any | None:
+    """A copy of `value` without the optional entries its errors are at (a wrong amount or code under last_year,
+    a misspelt key …), so that the rest of it — the department's options, say — is still checked; None when an error
+    is not at a removable entry (a required field missing, a rule across fields)."""
+    value = copy.deepcopy(value)
+    for _ in range(rounds):
+        try:
+            validate(value)
+            return value
+        except ValidationError as exc:
+            loc = tuple(exc.errors()[0]["loc"])
+            if not _drop(value, loc[:-1] if loc and loc[-1] == "[key]" else loc):
+                return None
+    return None
+
+
+def _drop(value: Any, loc: tuple) -> bool:
+    """Remove the entry at `loc` (a dict key, never a list's item: the others' indices are their positions)."""
+    if not loc:
+        return False
+    parent = value
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(parent, dict) and loc[-1] in parent:
+        del parent[loc[-1]]
+        return True
+    return False
 
 
 def attach_positions(obj: Any, smap: SourceMap, path: Path_ = ()) -> None:

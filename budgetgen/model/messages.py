@@ -148,6 +148,8 @@ def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseMod
         elif kind == "decimal_max_digits":
             message = f"{label} 数字位数过多：{shown}"
         elif kind == "string_pattern_mismatch":
+            if name == "[key]" and len(loc) >= 3:  # a code written as a key: last_year.functions, uses …
+                label, name = f"{loc[-3]} 中的科目", "function"
             digits = {"function": "7 位（项级）", "economic": "5 位（款级）"}.get(str(name), "规定位数")
             example = {"function": "2013101", "economic": "30101"}.get(str(name), "201001")
             message = f"{label} 编码格式不对：「{shown}」，应为 {digits}数字"
