@@ -402,3 +402,22 @@ def test_a_new_department_under_the_profile_reads_right(tmp_path):
     page = (tmp_path / "out" / "dept.html").read_text(encoding="utf-8")
     assert "主要用于示例项目。" in page and "示例项目项目" not in page
     assert "第三部分 某某局2024年部门预算情况说明" in page
+
+
+def test_texts_a_profile_does_not_print_are_named():
+    """The Shanghai sample's uses and 项目经费情况说明 under 江苏省级 (which prints uses but has no 七), and the Jiangsu
+    sample's reasons by 项 under 河北县级 (which prints neither): each named once, at its line; under their own
+    profiles, nothing."""
+    from budgetgen import profiles
+
+    shanghai = SAMPLES / "shanghai-street-2025"
+    _, findings = validate(shanghai, profiles.BUILTIN / "江苏省级")
+    found = [f for f in findings if f.code == "text-not-printed"]
+    assert len(found) == 1 and "项目经费情况说明" in found[0].message and "江苏省级" in found[0].message
+    assert found[0].file.endswith(".yaml") and found[0].line
+    _, findings = validate(SAMPLE, profiles.BUILTIN / "河北县级")
+    found = [f for f in findings if f.code == "text-not-printed"]
+    assert len(found) == 1 and "reasons.functions" in found[0].message and found[0].file.endswith("department.yaml")
+    for sample in (shanghai, SAMPLE):
+        _, findings = validate(sample)
+        assert not [f for f in findings if f.code == "text-not-printed"]

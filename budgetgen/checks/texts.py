@@ -34,6 +34,7 @@ def check_texts(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
     out.extend(_changes(budget, figures, analysis))
     out.extend(_quoted_figures(budget, figures))
     out.extend(_uses(budget, analysis))
+    out.extend(_unprinted(budget))
     out.extend(_descriptions(budget))
     out.extend(_placeholders(budget))
     out.extend(_draft(budget))
@@ -172,6 +173,34 @@ def _uses(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
                       "在 last_year 中按项级科目写上年一般公共预算当年拨款：functions: {\"2013801\": 3600.00, …}",
                       "reason-without-last-year"))
     return out
+
+
+# Texts only some profiles' wording prints, and the name their notes templates read each by (analysis.funds,
+# compose.notes): a profile whose templates never name it does not print what the clerk wrote.
+PRINTED_BY = {"uses": re.compile(r"\.use\b"), "functions": re.compile(r"\.reason\b"),
+              "overview": re.compile(r"\bmajor_projects\b")}
+
+
+def _unprinted(budget: Budget) -> list[Finding]:
+    """Texts written for wording the department's profile does not have (上海区级's 主要用于 by 项 and 项目经费情况说明,
+    江苏省级's reasons by 项): said, not left silent. Judged by the profile's notes templates and budgetgen's own."""
+    from ..templating import PACKAGE_TEMPLATES
+
+    loaded = budget.profile
+    folders = [PACKAGE_TEMPLATES / "notes"] + ([loaded.folder / "notes"] if loaded is not None else [])
+    wording = "\n".join(path.read_text(encoding="utf-8") for folder in folders if folder.is_dir()
+                        for path in sorted(folder.glob("*.j2")))
+    name = loaded.name if loaded is not None else "河北县级"
+    dept = budget.department
+    described = [p for p in budget.projects if p.overview]
+    written: list[tuple[Strict | None, str, str]] = [
+        (dept if dept.uses else None, "uses", "各项级科目“主要用于”的文字（uses）"),
+        (dept.reasons if dept.reasons.functions else None, "functions", "各项级科目的增减原因（reasons.functions）"),
+        (described[0] if described else None, "overview", "项目经费情况说明（overview 等）")]
+    return [at(owner, W, f"写了{what}，但公开格式“{name}”的说明文字中没有这一部分，不会印出", field,
+               "选用印出它的公开格式（如 上海区级、江苏省级），或删去；用自己的措辞模板印出它时可不理会",
+               "text-not-printed")
+            for owner, field, what in written if owner is not None and not PRINTED_BY[field].search(wording)]
 
 
 def _not_listed(owner, field: str, texts: dict[str, str], items: set[str], analysis: BudgetAnalysis, other: str,
