@@ -106,6 +106,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     failure: str = ""  # the first error, in words, when the department failed
     figures: dict[str, str] = field(default_factory=dict)  # headline figures for the report
+    profile: str = ""  # the name of the 公开格式 the department is laid out in
 
     @property
     def failed(self) -> bool:
@@ -182,6 +183,7 @@ def check_one(dept: Department) -> Outcome:
     budget, analysis, outcome.findings = examined.budget, examined.analysis, examined.findings
     if budget is not None:
         outcome.name, outcome.code = budget.department.name, budget.department.code
+        outcome.profile = budget.profile.name if budget.profile is not None else ""
     if outcome.errors or budget is None or analysis is None:
         outcome.failure = outcome.errors[0].render() if outcome.errors else "数据有错误"
         return outcome

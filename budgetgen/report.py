@@ -46,7 +46,7 @@ def report_data(outcomes: list[Outcome]) -> dict:
                 by_code[f.code].append(label)
     return {
         "departments": [{
-            "path": o.path, "code": o.code, "name": o.name, "status": "失败" if o.failed else "通过",
+            "path": o.path, "code": o.code, "name": o.name, "profile": o.profile, "status": "失败" if o.failed else "通过",
             "errors": len(o.errors), "warnings": len(o.warnings), "first_error": o.failure, "figures": o.figures,
             "findings": [f.as_dict() for f in o.findings],
         } for o in outcomes],

@@ -123,9 +123,9 @@ def test_check_report_names_duplicate_codes_and_carries_totals(tmp_path):
     assert (totals["passed_errors"], totals["passed_warnings"]) == (0, passed[0]["warnings"])
     assert totals["errors"] > 0 and totals["warnings"] > totals["passed_warnings"]
     rows = total_rows((tmp_path / "r" / "check-report.html").read_text(encoding="utf-8"))
-    assert rows == [["", "合计（全部 3 个部门）", "未通过 2 个", str(totals["errors"]), str(totals["warnings"]),
+    assert rows == [["", "合计（全部 3 个部门）", "", "未通过 2 个", str(totals["errors"]), str(totals["warnings"]),
                      "", "", "", "", "", "金额只合计通过检查的部门"],
-                    ["", "其中：通过检查的 1 个部门", "", "0", str(totals["passed_warnings"]),
+                    ["", "其中：通过检查的 1 个部门", "", "", "0", str(totals["passed_warnings"]),
                      *(totals["figures"][k] for k in ("total", "basic", "project", "sangong", "running")), ""]]
 
 
@@ -144,7 +144,7 @@ def test_check_report_total_when_every_department_passes(tmp_path):
     data = json.loads((tmp_path / "r" / "check-report.json").read_text(encoding="utf-8"))
     totals, (dept,) = data["totals"], data["departments"]
     rows = total_rows((tmp_path / "r" / "check-report.html").read_text(encoding="utf-8"))
-    assert rows == [["", "合计（1 个部门，均通过检查）", "", "0", str(dept["warnings"]),
+    assert rows == [["", "合计（1 个部门，均通过检查）", "", "", "0", str(dept["warnings"]),
                      *(dept["figures"][k] for k in ("total", "basic", "project", "sangong", "running")), ""]]
     assert totals["warnings"] == totals["passed_warnings"] == dept["warnings"] > 0
 
@@ -196,3 +196,16 @@ def test_identify_reads_code_and_name_before_rendering(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "identify", lambda dept: calls.append(dept.path.name) or batch.Outcome(""))
     assert main(["render", str(SAMPLES / "wei-2021"), "--format", "json", "--out", str(tmp_path / "out")]) == 0
     assert calls == []
+
+
+def test_check_report_names_each_department_s_profile(tmp_path):
+    """A bureau checking departments laid out in different 公开格式 sees which one each uses (the profile a
+    department names in its options)."""
+    for name in ("shanghai-street-2025", "jiangsu-dept-2019", "julu-2023"):
+        shutil.copytree(SAMPLES / name, tmp_path / "in" / name)
+    assert main(["check", str(tmp_path / "in"), "--out", str(tmp_path / "r"), "--format", "json,html"]) == 0
+    data = json.loads((tmp_path / "r" / "check-report.json").read_text(encoding="utf-8"))
+    assert {d["name"]: d["profile"] for d in data["departments"]} == {
+        "上海市普陀区人民政府澄溪街道办事处": "上海区级", "江苏省质量和标准化厅": "江苏省级", "中共巨鹿县委办公室": "河北县级"}
+    html = (tmp_path / "r" / "check-report.html").read_text(encoding="utf-8")
+    assert "<th>公开格式</th>" in html and "<td>江苏省级</td>" in html
