@@ -109,3 +109,14 @@ def _qn(tag: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(tag)
+
+
+def edited_profile(folder: Path, name: str, edit) -> Path:
+    """A copy of the built-in profile `name` in `folder` (budgetgen profile NAME --out), its profile.yaml passed
+    through `edit` (text → text): how a bureau switches on a commented alternative."""
+    from budgetgen import profiles
+
+    profiles.copy(name, folder)
+    source = profiles.BUILTIN / name / "profile.yaml"
+    (folder / "profile.yaml").write_text(edit(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder

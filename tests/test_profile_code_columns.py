@@ -25,7 +25,7 @@ from docx import Document
 from budgetgen import profiles
 from budgetgen.cli import main
 from budgetgen.errors import Severity
-from render_util import SAMPLES, pdftotext, table_grid
+from render_util import edited_profile, SAMPLES, pdftotext, table_grid
 
 SAMPLE = SAMPLES / "shanghai-street-2025"
 STEM = SAMPLE.name
@@ -61,10 +61,7 @@ def switched(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("profile") / "上海-分列"
-    profiles.copy("上海区级", folder)
-    (folder / "profile.yaml").write_text(switched(PROFILE.read_text(encoding="utf-8")), encoding="utf-8")
-    return folder
+    return edited_profile(tmp_path_factory.mktemp("profile") / "上海-分列", "上海区级", switched)
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from budgetgen.cli import main
 from budgetgen.errors import Severity
 from budgetgen.model.budget import DocumentKind
 from budgetgen.pipeline import prepare
-from render_util import SAMPLES, table_grid
+from render_util import edited_profile, SAMPLES, table_grid
 
 SAMPLE = SAMPLES / "shanghai-street-2025"
 PROFILE = profiles.BUILTIN / "上海区级" / "profile.yaml"
@@ -61,10 +61,7 @@ def switched(text: str, documents: bool = True) -> str:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("profile") / "上海-单位表一"
-    profiles.copy("上海区级", folder)
-    (folder / "profile.yaml").write_text(switched(PROFILE.read_text(encoding="utf-8")), encoding="utf-8")
-    return folder
+    return edited_profile(tmp_path_factory.mktemp("profile") / "上海-单位表一", "上海区级", switched)
 
 
 def unit_folder(base: Path, code: str, profile: Path | str) -> Path:
