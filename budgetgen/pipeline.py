@@ -29,8 +29,11 @@ def load(path: str | Path, profile: str | Path | None = None) -> Budget:
 
 def check(budget: Budget, analysis: BudgetAnalysis | None = None) -> list[Finding]:
     """Every finding about a loaded budget, the loader's included, sorted by file and line; errors mean it
-    cannot be built."""
-    return _sorted(budget.load_findings + checks.check(budget, analysis or analyse(budget)))
+    cannot be built. A check's finding at a place the loader already found wrong is left out: one mistake (an
+    economic code 3020l) is one finding, not also "economic missing" about the value the loader had to set aside."""
+    wrong = {(f.file, f.path) for f in budget.load_findings if f.severity is Severity.error and f.path}
+    found = [f for f in checks.check(budget, analysis or analyse(budget)) if (f.file, f.path) not in wrong]
+    return _sorted(budget.load_findings + found)
 
 
 def build(budget: Budget, templates: Path | None = None, unit: str | None = None) -> Disclosure:

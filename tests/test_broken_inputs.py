@@ -94,3 +94,27 @@ def test_html_escapes_what_a_department_writes(tmp_path):
     assert main(["render", str(tmp_path / "x.yaml"), "--format", "html", "--out", str(tmp_path / "out")]) == 0
     html = (tmp_path / "out" / "x.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_one_mistake_one_finding_and_every_other_still_named(tmp_path):
+    """A clerk's two mistakes in a department of several files (found in the clerk check): an economic code typed
+    with a letter in one unit's file and a project naming a unit that does not exist. Each is one finding, at its
+    line: not also "基本支出必须填写经济分类科目" about the code the loader set aside, and the unknown unit not held
+    back because another file had an error."""
+    from budgetgen.errors import Severity
+    from budgetgen.pipeline import validate
+
+    folder = tmp_path / "dept"
+    shutil.copytree(SAMPLES / "shanghai-street-2025", folder)
+    unit_file = folder / "units" / "01-街道办事处.yaml"
+    text = unit_file.read_text(encoding="utf-8")
+    assert text.count('economic: "30201"') >= 1
+    unit_file.write_text(text.replace('economic: "30201"', 'economic: "3020l"', 1), encoding="utf-8")
+    project_file = folder / "projects" / "07-城市网格化管理运行经费.yaml"
+    text = project_file.read_text(encoding="utf-8")
+    assert '    unit: "147003"\n' in text
+    project_file.write_text(text.replace('    unit: "147003"\n', '    unit: "147009"\n'), encoding="utf-8")
+    _, findings = validate(folder)
+    errors = sorted((Path(f.file).name, f.line, f.path) for f in findings if f.severity is Severity.error)
+    assert errors == [("01-街道办事处.yaml", 14, "units[0].basic[5].economic"),
+                      ("07-城市网格化管理运行经费.yaml", 5, "projects[0].unit")]

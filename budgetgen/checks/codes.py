@@ -131,7 +131,8 @@ def check_codes(budget: Budget) -> list[Finding]:
         if project.unit is None and len(budget.units) > 1:
             findings.append(_at(project, E, "部门有多个单位，项目须写明所属单位 unit", "unit",
                                 "填写单位编码：" + "、".join(unit_codes), "missing-unit"))
-        elif project.unit is not None and project.unit not in unit_codes and not budget.partial:
+        elif project.unit is not None and project.unit not in unit_codes and budget.hidden_units is not None \
+                and project.unit not in budget.hidden_units:  # a unit left out for its own errors is not unknown
             findings.append(_at(project, E, f"所属单位 {project.unit} 不存在", "unit",
                                 "可用单位编码：" + "、".join(unit_codes), "unknown-unit"))
         key = (budget.unit_code_of(project), same(project.name))

@@ -468,6 +468,8 @@ class Budget(BaseModel):
     projects: list[Project]
     source_name: str = ""
     partial: bool = False  # some file had errors: only its valid parts are here (findings only, never rendered)
+    # the codes of units a file with errors wrote but that are not here (None: a file could not be read, any may be)
+    hidden_units: frozenset[str] | None = frozenset()
     additions: tuple[Any, ...] = ()  # catalog.Addition: codes from 科目补充.yaml beside the department
     profile: Any = None  # profiles.Loaded: the profile it is rendered with (set by the pipeline)
     load_findings: list[Any] = []  # errors.Finding: what reading the files found (check() reports them too)

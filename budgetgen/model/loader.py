@@ -309,6 +309,7 @@ class LoadedFile:
     smap: SourceMap
     fragment: Fragment | None
     partial: bool = False  # the file had errors; fragment holds only the parts that are valid on their own
+    dropped: frozenset[str] = frozenset()  # the codes of units written in it but not kept (invalid as a whole)
 
 
 def read_yaml(path: Path, display: str) -> tuple[Any, SourceMap, list[Finding]]:
@@ -380,7 +381,12 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
         fragment = Fragment.model_validate(data)
     except ValidationError as exc:
         findings.extend(finding_from_pydantic(err, smap, Fragment) for err in merge_split_amounts(exc.errors(), data))
-        return LoadedFile(smap, _salvage(data, smap), partial=True), findings
+        units = data.get("units")
+        written = {u["code"] for u in units if isinstance(u, dict) and isinstance(u.get("code"), str)} \
+            if isinstance(units, list) else set()
+        salvaged = _salvage(data, smap)
+        kept = {u.code for u in salvaged.units} if salvaged is not None else set()
+        return LoadedFile(smap, salvaged, partial=True, dropped=frozenset(written - kept)), findings
     attach_positions(fragment, smap, ())
     return LoadedFile(smap, fragment), findings
 
@@ -619,6 +625,8 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
         units.extend(frag.units)
         projects.extend(frag.projects)
     broken = any(lf.fragment is None or lf.partial for lf in loaded)
+    # the units a file wrote that are not here: unknown altogether when a file could not be read at all
+    hidden = None if any(lf.fragment is None for lf in loaded) else frozenset().union(*(lf.dropped for lf in loaded))
     year = firsts.get("budget_year", (None,))[0]
     if year is None and not broken:
         errors.append(Finding(Severity.error, "缺少预算年度 budget_year", shown, code="missing",
@@ -638,4 +646,4 @@ def _merge(loaded: list[LoadedFile], root: Path, shown: str, findings: list[Find
     unit = firsts.get("amount_unit", (AmountUnit.wan,))[0]
     return Budget(budget_year=year, level=level, amount_unit=unit, department=department, units=units,
                   projects=projects, source_name=root.stem if root.is_file() else Path(os.path.abspath(root)).name, draft=draft,
-                  draft_at=draft_at, partial=broken)
+                  draft_at=draft_at, partial=broken, hidden_units=hidden)
