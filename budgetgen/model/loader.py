@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, InputError, Severity
 from .budget import AmountUnit, Budget, Department, Fragment, Level, Project, Strict, Unit
-from .messages import finding_from_pydantic, merge_split_amounts
+from .messages import finding_from_pydantic, merge_misnamed, merge_split_amounts
 from .positions import Loc, Path_, SourceMap, path_text, place
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a department is a few hundred KB; 20 MB is surely a mistake
@@ -380,7 +380,7 @@ def load_file(path: Path, display: str) -> tuple[LoadedFile, list[Finding]]:
     try:
         fragment = Fragment.model_validate(data)
     except ValidationError as exc:
-        findings.extend(finding_from_pydantic(err, smap, Fragment) for err in merge_split_amounts(exc.errors(), data))
+        findings.extend(finding_from_pydantic(err, smap, Fragment) for err in merge_misnamed(merge_split_amounts(exc.errors(), data)))
         units = data.get("units")
         written = {u["code"] for u in units if isinstance(u, dict) and isinstance(u.get("code"), str)} \
             if isinstance(units, list) else set()

@@ -100,6 +100,31 @@ def merge_split_amounts(errors: list[ErrorDetails], data: Any) -> list[ErrorDeta
     return out
 
 
+def merge_misnamed(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """{level3: 养护面积} where the field is `name`: pydantic says both "unknown field level3" and "name missing".
+    When an object has exactly one of each, they become one error (type misnamed, at the written key) saying what
+    to write instead; other errors unchanged."""
+    by_parent: dict[tuple, list[ErrorDetails]] = {}
+    for err in errors:
+        if err["type"] in ("missing", "extra_forbidden") and err["loc"]:
+            by_parent.setdefault(tuple(err["loc"][:-1]), []).append(err)
+    merged: dict[int, ErrorDetails | None] = {}
+    for pieces in by_parent.values():
+        missing = [e for e in pieces if e["type"] == "missing"]
+        extra = [e for e in pieces if e["type"] == "extra_forbidden"]
+        if len(missing) == 1 and len(extra) == 1:
+            merged[id(extra[0])] = {**extra[0], "type": "misnamed",
+                                    "ctx": {"field": missing[0]["loc"][-1]}}
+            merged[id(missing[0])] = None
+    out = []
+    for err in errors:
+        if id(err) not in merged:
+            out.append(err)
+        elif (replaced := merged[id(err)]) is not None:
+            out.append(replaced)
+    return out
+
+
 def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseModel]) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -115,6 +140,11 @@ def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseMod
                    f"逗号后的“{ctx['piece']}”等被当成了字段名")
         fix = f"金额不加逗号，写成 {name}: {ctx['plain']}"
         line, col = smap.position(loc)
+    elif kind == "misnamed":  # merge_misnamed
+        field = ctx["field"]
+        message = f"字段名 {name} 不对：这里应写 {field}{_describe(owner, field)}"
+        fix = f"把 {name}: 改为 {field}:"
+        line, col = smap.position(loc, key=True)
     elif kind == "extra_forbidden":
         known = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)

@@ -24,7 +24,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from ..errors import Finding, Severity
 from ..model.budget import AmountUnit, DocumentKind, Source, Strict
 from ..model.loader import PROFILE_POINTER, attach_positions, display_name, read_yaml
-from ..model.messages import finding_from_pydantic
+from ..model.messages import finding_from_pydantic, merge_misnamed
 from ..model.positions import Loc, SourceMap, loc_of, place, position_of
 
 BUILTIN = Path(__file__).resolve().parent
@@ -369,7 +369,7 @@ def _read(path: Path, shown: str) -> tuple[Profile | None, tuple[Finding, ...]]:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        findings.extend(_profile_finding(err, smap) for err in exc.errors())
+        findings.extend(_profile_finding(err, smap) for err in merge_misnamed(exc.errors()))
         return None, tuple(findings)
     attach_positions(profile, smap)
     findings.extend(_checks(profile))
