@@ -68,8 +68,10 @@ class Analysis:
     def fund(self, source: Source) -> FundFigures:
         """One appropriated fund's figures as its own tables print them: made when first asked for."""
         if source not in self._funds:
+            last = self.figures.last
+            before = last.functions if last is not None and source is Source.general else {}  # 当年拨款 by 项
             self._funds[source] = fund_figures(self.ledger, self.running, self.sangong, self.appropriation(source),
-                                               self._catalog, source)
+                                               self._catalog, source, before)
         return self._funds[source]
 
     @cached_property

@@ -3,7 +3,8 @@ tables print them: what 上海区级's 预算编制说明 and 江苏省级's 情
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..model.budget import Project, Source
@@ -71,8 +72,12 @@ def appropriation_items(ledger: Ledger, projects: list[Project], catalog,
 
 
 def fund_figures(ledger: Ledger, running: Ledger, sangong: dict[str, dict[Source, Decimal]],
-                 items: list[AppropriationItem], catalog, source: Source) -> FundFigures:
-    """One fund's figures: `ledger` the scope's, `running` its 机关运行经费 facts, `items` the fund's by 项."""
+                 items: list[AppropriationItem], catalog, source: Source,
+                 before: Mapping[str, Decimal] | None = None) -> FundFigures:
+    """One fund's figures: `ledger` the scope's, `running` its 机关运行经费 facts, `items` the fund's by 项 and
+    `before` last year's 当年拨款 by 项 where the department gives it (a 项 it does not list had none)."""
+    if before:
+        items = [replace(item, last=before.get(item.code, ZERO)) for item in items]
     mine = ledger.where(lambda f: f.source is source)
     basic = mine.where(lambda f: f.kind not in (PROJECT, RESERVE))  # T8: 基本支出 and the other non-project kinds
 
@@ -90,4 +95,4 @@ def fund_figures(ledger: Ledger, running: Ledger, sangong: dict[str, dict[Source
         total=mine.total(), carryover=mine.total(lambda f: f.carryover), items=items, basic=basic.total(),
         personnel=people.total(), public=public.total(), personnel_uses=names(people), public_uses=names(public),
         sangong={item: by_fund[source] for item, by_fund in sangong.items()},
-        running=runs.total(), running_uses=names(runs))
+        running=runs.total(), running_uses=names(runs), last=sum(before.values(), ZERO) if before else None)

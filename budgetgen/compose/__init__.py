@@ -13,16 +13,16 @@ from ..analysis import BudgetAnalysis, analyse
 from ..analysis.figures import reasons_of
 from ..analysis.funds import AppropriationItem, FundFigures
 from ..analysis.ledger import ZERO
-from ..analysis.sums import APPROPRIATED, INCOME_ROWS, PROCUREMENT_FUNDS, procurement_fund
+from ..analysis.sums import APPROPRIATED, PROCUREMENT_FUNDS, procurement_fund
 from ..document import Banner, Block, Cell, Chart, Heading, LeafLine, Row, Table
 from ..fmt import cn_ordinal
 from .. import profiles
-from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Source, Unit
+from ..model.budget import AmountUnit, Budget, DocumentKind, Level, Reasons, Source, Unit
 from ..model.numbers import plain
 from .grid import H, header
 from .notes import ProjectNote, ScopeText, environment, render_notes
 from .performance import performance_blocks
-from .engine import tables_of
+from .engine import analysed_income, income_row, tables_of
 from .tables import Scope
 
 GOV_SHORT = {Level.county: "我县", Level.district: "我区", Level.city: "我市", Level.province: "我省"}
@@ -166,13 +166,14 @@ def scope_text(budget: Budget, scope: Scope) -> ScopeText:
     is_dept = scope.word == "部门"
     unit = units[0]
     gov, gov_short = gov_words(budget)
+    reasons = reasons_of(budget, units)
     return ScopeText(
         name=scope.name, word=scope.word, is_department=is_dept, self="我部门" if is_dept else "本单位",
         gov=gov, gov_short=gov_short,
         duties_intro="" if is_dept else unit.duties_intro,
         duties=dept.duties if is_dept or unit.duties is None else unit.duties,
         structure=dept.structure if is_dept else "", performance=dept.performance,
-        reasons=reasons_of(budget, units),
+        reasons=reasons,
         other_matters=dept.other_matters,
         sources={source.value: amount for source, amount in analysis.income_by_source.items()},
         items=appropriation_items(budget, scope),
@@ -182,7 +183,7 @@ def scope_text(budget: Budget, scope: Scope) -> ScopeText:
         classes=[(code, scope.catalog.function_name(code), amount)
                  for code, amount in sorted(analysis.spending_by_class.items()) if amount],
         uses=dict(analysis.spending_by_use),
-        funds={source.value: fund_figures(budget, scope, source) for source in APPROPRIATED},
+        funds={source.value: fund_figures(budget, scope, source, reasons) for source in APPROPRIATED},
         assets_by_unit=[(u.name, analysis.assets_by_unit[u.code]) for u in units if u.code in analysis.assets_by_unit],
         major_projects=major_projects(budget, scope),
     )
@@ -243,19 +244,15 @@ def major_projects(budget: Budget, scope: Scope) -> list[ProjectNote]:
     return out
 
 
-def fund_figures(budget: Budget, scope: Scope, source: Source) -> FundFigures:
+def fund_figures(budget: Budget, scope: Scope, source: Source, reasons: Reasons) -> FundFigures:
     """One appropriated fund of the scope as the analysis sums it (江苏省级 T7–T9 and T11 for 一般公共预算, T10 for
-    政府性基金预算, T4's column for 国有资本经营预算, printed only with money), with last year's 一般公共预算当年拨款
-    by 项 and the reasons, where the department gives them."""
-    analysis = scope.analysis
-    fund = analysis.fund(source)
-    items = appropriation_items(budget, scope, source)
-    last = analysis.figures.last
-    before = last.functions if last is not None and source is Source.general else {}  # 一般公共预算当年拨款 by 项
-    if before:  # a 项 the clerk did not list had none last year
-        reasons = reasons_of(budget, analysis.units).functions
-        items = [replace(item, last=before.get(item.code, ZERO), reason=reasons.get(item.code, "")) for item in items]
-    return replace(fund, items=items, last=sum(before.values(), ZERO) if before else None)
+    政府性基金预算, T4's column for 国有资本经营预算, printed only with money), each 项 with the department's texts:
+    what it is for (uses) and, where last year's figure is given, why it changed (reasons.functions)."""
+    fund = scope.analysis.fund(source)
+    why = reasons.functions if fund.last is not None else {}
+    uses = budget.department.uses
+    return replace(fund, items=[replace(item, use=_use(uses.get(item.code, "")), reason=why.get(item.code, ""))
+                                for item in fund.items])
 
 
 def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Block]:
@@ -266,7 +263,8 @@ def income_chart(scope: Scope, form: profiles.Profile | None = None) -> list[Blo
     if rows is None:
         items = list(scope.analysis.income)
     else:
-        items = [(_unnumbered(row.label), _income_of(scope, row)) for row in rows]
+        known, current = analysed_income(scope), scope.ledger.where(lambda f: not f.carryover)
+        items = [(_unnumbered(row.label), income_row(row, known, current, scope.catalog)) for row in rows]
     items.append(("上年结转", scope.analysis.figures.carryover))
     items = [(label, amount) for label, amount in items if amount]
     return [Chart(f"{scope.id}-chart-income", f"{scope.word}收入构成（万元）", items)] if len(items) > 1 else []
@@ -287,17 +285,6 @@ def _income_rows(form: profiles.Profile | None) -> list[profiles.Item] | None:
         taken |= sources
         rows.append(row)
     return rows
-
-
-def _income_of(scope: Scope, row: profiles.Item) -> Decimal:
-    """This year's income a row counts: the analysis' own figure where the row is one of its table 1 rows (by its
-    sources alone), else the sum of the facts the row picks."""
-    if row.source is not None and not any(getattr(row, name) is not None for name in profiles.Pick.model_fields
-                                          if name != "source"):
-        for (_, amount), (_, sources) in zip(scope.analysis.income, INCOME_ROWS, strict=True):
-            if set(sources) == set(row.source):
-                return amount
-    return sum((f.amount for f in scope.ledger.facts if not f.carryover and row.matches(f, scope.catalog)), ZERO)
 
 
 def _flat(items: list[profiles.Item]) -> list[profiles.Item]:

@@ -267,13 +267,13 @@ def _sources_only(item: Item) -> frozenset | None:
     return None if item.source is None or others else frozenset(item.source)
 
 
-def _analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
+def analysed_income(scope: Scope) -> dict[frozenset | None, Decimal]:
     """This year's income by source as the analysis sums it (its rows of table 1), by the sources each row sums."""
     return {frozenset(sources): amount for (_, sources), (_, amount) in zip(INCOME_ROWS, scope.analysis.income,
                                                                           strict=True)}
 
 
-def _income_row(item: Item, known: dict[frozenset | None, Decimal], current: Ledger, catalog: Any) -> Decimal:
+def income_row(item: Item, known: dict[frozenset | None, Decimal], current: Ledger, catalog: Any) -> Decimal:
     """An income row of table 1: the analysis' sums of its sources when it picks by sources alone and the analysis
     has each of them (a row of several sources, such as 单位资金, adds the analysis' rows); else the facts it picks."""
     key = _sources_only(item)
@@ -325,9 +325,9 @@ def summary(scope: Scope, spec: TableSpec, ledger: Ledger, leaves: list[Column],
     carry_row = spec.totals.carryover is not None
     current = ledger.where(lambda f: not f.carryover) if carry_row else ledger
     analysed = spec.where is None  # the scope's whole ledger: the analysis has these sums already (computed once)
-    known = _analysed_income(scope) if analysed and carry_row else {}
+    known = analysed_income(scope) if analysed and carry_row else {}
     income = [(item.label, amount) for item in spec.income
-              for amount in [_income_row(item, known, current, catalog)] if printed(item, [amount])]
+              for amount in [income_row(item, known, current, catalog)] if printed(item, [amount])]
     by_class = scope.analysis.spending_by_class if analysed else ledger.by(lambda f: f.function[:3])
     pattern = spec.spending
     shown = _classes(spec, catalog.classes, by_class)
