@@ -314,3 +314,22 @@ def test_an_unreadable_file_in_the_folder_is_a_message_not_a_crash(tmp_path, cap
     said = capsys.readouterr()
     assert "另存为 UTF-8" in said.out + said.err and "没有任何改动" in said.out + said.err
     assert (folder / "department.yaml").read_bytes() == broken and len(list(folder.iterdir())) == 1
+
+
+def test_a_new_folder_takes_the_county_s_added_codes(tmp_path):
+    """A code the county adds in 科目补充.yaml above the department is known to import when the department's folder
+    does not exist yet, as it is to validate afterwards."""
+    county = tmp_path / "全县"
+    county.mkdir()
+    (county / "科目补充.yaml").write_text('function:\n  "21298": 地方城乡社区专项\n  "2129801": 老旧小区改造\n',
+                                       encoding="utf-8")
+    sheet = tmp_path / "明细.csv"
+    sheet.write_text("单位：元\n单位编码,单位名称,支出类型,功能分类科目编码,经济分类科目编码,资金性质,金额\n"
+                     "301001,某某局本级,基本支出,2129801,30101,一般公共预算,10000\n", encoding="utf-8")
+    folder = county / "某某局"
+    result = run(Request([sheet], folder, year=2024, code="301", name="某某局"))
+    assert not [f for f in result.findings if f.severity is Severity.error]
+    from budgetgen.pipeline import validate
+
+    _, findings = validate(folder)
+    assert not [f for f in findings if f.severity is Severity.error]

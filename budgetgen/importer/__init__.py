@@ -131,7 +131,7 @@ def run(request: Request) -> Result:
                                 fix="确认导入的是预算系统导出的明细表；表头写法不同时用 --map 映射文件写明各列"))
     if any(f.severity is Severity.error for f in findings) or year is None:
         raise InputError(_sorted(findings))
-    additions, more = read_additions(out) if out.is_dir() else ((), [])
+    additions, more = read_additions(out)  # a new folder: the county's 科目补充.yaml above it still counts
     findings.extend(f for f in more if f.severity is Severity.error)
     catalog = catalogs.for_year(max(year, catalogs.FIRST_YEAR)).with_additions(additions)
     build.check_codes(got, catalog, findings)
