@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import Finding, Severity
-from ..model.budget import Kind, Source
+from ..model.budget import Assets, Kind, SanGong, Source
+from ..model.numbers import plain
 from .headers import ASSET_MONEY, VEHICLE_USES
 from .records import (PROJECT, AssetsRecord, Code, GoalRecord, IndicatorRecord, LineRecord, Place, ProcurementRecord,
                       Records, UnitInfoRecord)
@@ -378,7 +379,7 @@ def project_texts(p: ProjectOut, new: bool) -> list[str]:
 
 
 LAST_YEAR_FIELDS = ("personnel", "public", "basic", "project")
-SANGONG_FIELDS = ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
+SANGONG_FIELDS = SanGong.money  # the model's order, as last_year.sangong is written
 
 
 def last_year_lines(dept: DepartmentOut, findings: list[Finding], where: Place | None) -> list[str]:
@@ -454,10 +455,6 @@ def unit_file(unit: UnitOut, per: Decimal, facts: UnitFacts | None = None, year:
     return "\n".join(lines) + "\n"
 
 
-def quantity_text(q: Decimal) -> str:
-    return format(q.normalize(), "f")
-
-
 def fact_blocks(facts: UnitFacts, per: Decimal, year: int) -> dict[str, list[str]]:
     """A unit's keys as its facts give them: nature, rank, funding, procurement, assets, last_year (each only when
     a sheet gives it). assets and last_year are whole blocks here; folder.py keeps the keys of an existing block
@@ -474,7 +471,7 @@ def fact_blocks(facts: UnitFacts, per: Decimal, year: int) -> dict[str, list[str
             fields: list[tuple[str, str]] = [
                 ("catalog_no", json.dumps(item.catalog_no, ensure_ascii=False) if item.catalog_no else ""),
                 ("measure", scalar(item.measure) if item.measure else ""),
-                ("quantity", quantity_text(item.quantity) if item.quantity is not None else ""),
+                ("quantity", plain(item.quantity) if item.quantity is not None else ""),
                 ("unit_price", amount_text(item.unit_price, per) if item.unit_price is not None else ""),
                 ("amount", amount_text(item.amount, per)),
                 ("source", item.source.value if item.source is not Source.general else ""),
@@ -495,9 +492,7 @@ def asset_fields(assets: AssetsRecord, per: Decimal) -> tuple[set[str], list[str
     """(the assets keys the sheet has, their lines) — a blank cell drops its key."""
     owned: set[str] = set()
     out = []
-    for key in ("buildings_area", "buildings_value", "office_area", "office_value", "vehicles", "vehicles_value",
-                "equipment", "equipment_value", "large_equipment", "large_equipment_value", "other_value",
-                "planned_purchase"):  # the model's order
+    for key in (k for k in Assets.model_fields if k != "vehicles_by_use"):  # the model's order
         if key not in assets.values:
             continue
         owned.add(key)
@@ -508,7 +503,7 @@ def asset_fields(assets: AssetsRecord, per: Decimal) -> tuple[set[str], list[str
             assert isinstance(value, Decimal)
             out.append(f"{key}: {amount_text(value, per)}")
         elif isinstance(value, Decimal):
-            out.append(f"{key}: {quantity_text(value)}")
+            out.append(f"{key}: {plain(value)}")
         else:
             out.append(f"{key}: {value}")
     uses = [(u, assets.values["vehicles_" + u]) for u in VEHICLE_USES if "vehicles_" + u in assets.values]

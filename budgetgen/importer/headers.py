@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..model.budget import Assets, VehicleUses
+
 # Every field import reads, with the header texts that name it (compared after normalise(): brackets, spaces and
 # full/half width do not matter, and a trailing unit such as （元） is read as the amounts' unit). The first text
 # of each is what `render --format lines` writes.
@@ -104,11 +106,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "vehicles_other": ("其他用车",),
 }
 
-ASSET_MONEY = ("buildings_value", "office_value", "vehicles_value", "equipment_value", "large_equipment_value",
-               "other_value", "planned_purchase")
+ASSET_MONEY = Assets.money  # the model's: money is converted, counts and areas are not
 ASSET_COUNTS = ("vehicles", "equipment", "large_equipment")
 ASSET_AREAS = ("buildings_area", "office_area")
-VEHICLE_USES = ("minister", "leaders", "confidential", "emergency", "enforcement", "special", "retired", "other")
+VEHICLE_USES = tuple(VehicleUses.model_fields)
 ASSET_FIELDS = frozenset(ASSET_MONEY + ASSET_COUNTS + ASSET_AREAS + tuple("vehicles_" + u for u in VEHICLE_USES))
 
 # Headers of a summary table (the published pivots: 收支总表, 支出总表 …): such a sheet is not read, its figures
