@@ -14,7 +14,7 @@ from budgetgen.cli import main
 from budgetgen.document import Heading, Table
 from budgetgen.pipeline import prepare, validate
 from identities import ZERO, T, check_a3, check_a6, check_jiangsu, check_tree, figure
-from render_util import SAMPLES
+from render_util import SAMPLES, pdf_pages
 
 SAMPLE = SAMPLES / "jiangsu-dept-2019"
 NAME = "江苏省质量和标准化厅"
@@ -203,3 +203,16 @@ def test_t12_procurement_by_category(json_tables):
         assert items and all(r[1] in ("集中采购", "部门集中采购", "分散采购") for r in items)
         assert figure(rows[start][2]) == sum((figure(r[2]) for r in items), ZERO)
     assert ["实训室改造工程", "分散采购", "95.00"] in rows
+
+
+@pytest.mark.pdf
+def test_each_of_the_twelve_tables_starts_a_page_in_the_pdf(tmp_path):
+    """公开 01 表 follows its part heading; 02 … 12 each begin a page of their own, 10–12 as well as the nine the
+    Hebei layout has (print.css once named t2–t9 only)."""
+    assert main(["render", str(SAMPLES / "jiangsu-dept-2019"), "--format", "pdf", "--out", str(tmp_path)]) == 0
+    pages = pdf_pages(tmp_path / "jiangsu-dept-2019.pdf")
+    first = {n: next(i for i, page in enumerate(pages) if f"公开 {n:02d} 表" in page) for n in range(1, 13)}
+    assert len(set(first.values())) == 12
+    assert "第二部分" in pages[first[1]]
+    for n in range(2, 13):  # nothing of the table before it on its page
+        assert f"公开 {n - 1:02d} 表" not in pages[first[n]]
