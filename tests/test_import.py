@@ -333,3 +333,26 @@ def test_a_new_folder_takes_the_county_s_added_codes(tmp_path):
 
     _, findings = validate(folder)
     assert not [f for f in findings if f.severity is Severity.error]
+
+
+def test_re_import_never_writes_through_a_linked_folder(tmp_path):
+    """A department whose projects/ is a link to another folder: import refuses to write there (as new-year does),
+    and neither folder changes."""
+    sheet = tmp_path / "明细.csv"
+    head = "单位：元\n单位编码,单位名称,支出类型,项目名称,功能分类科目编码,经济分类科目编码,资金性质,金额\n"
+    sheet.write_text(head + "301001,某某局本级,基本支出,,2013101,30101,一般公共预算,10000\n", encoding="utf-8")
+    folder = tmp_path / "某某局"
+    run(Request([sheet], folder, year=2024, code="301", name="某某局"))
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    (folder / "projects").mkdir(exist_ok=True)
+    shutil.rmtree(folder / "projects")
+    (folder / "projects").symlink_to(elsewhere, target_is_directory=True)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.yaml") if p.is_file()}
+    sheet.write_text(head + "301001,某某局本级,基本支出,,2013101,30101,一般公共预算,10000\n"
+                     "301001,某某局本级,项目支出,某项目,2013102,30201,一般公共预算,5000\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        run(Request([sheet], folder, year=2024))
+    assert any("链接的目录" in f.message for f in caught.value.findings)
+    assert not list(elsewhere.iterdir())
+    assert {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.yaml") if p.is_file()} == before

@@ -14,7 +14,6 @@ place only when there is no error: on any error nothing is written.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -329,7 +328,8 @@ def commit(folder: Path, result: Plan) -> list[Finding]:
     """Build the new folder in a staging copy, check it as validate does, and move it into place when there is no
     error. Returns every finding of the check (errors: nothing was written)."""
     from ..pipeline import examine
-    from ..writers import STAGING_PREFIX, OutputSet
+    from ..errors import describe_os_error
+    from ..writers import STAGING_PREFIX, CommitError, OutputSet
 
     folder = folder.resolve() if folder.exists() else folder.absolute()
     with OutputSet(folder.parent) as staged:
@@ -338,6 +338,11 @@ def commit(folder: Path, result: Plan) -> list[Finding]:
             shutil.copytree(folder, built, symlinks=True, ignore=shutil.ignore_patterns(f"{STAGING_PREFIX}*"))
         else:
             built.mkdir()
+        inside = built.resolve()
+        for rel in [*result.remove, *result.write]:
+            parent = (built / rel).parent
+            if parent.exists() and not parent.resolve().is_relative_to(inside):  # never through a link (as new-year)
+                raise ImportFailed(f"{folder / rel} 位于链接的目录中，import 不会改写它；请先复制为普通目录")
         for rel in result.remove:
             (built / rel).unlink()
         for rel, text in result.write.items():
@@ -350,16 +355,10 @@ def commit(folder: Path, result: Plan) -> list[Finding]:
         findings = [_unstaged(f, built, folder) for f in examined.findings]
         if any(f.severity is Severity.error for f in findings):
             return findings
-        if folder.is_dir():
-            old = staged.root / "old-folder" if staged.root else folder.with_name(folder.name + ".old")
-            os.rename(folder, old)
-            try:
-                os.rename(built, folder)
-            except OSError:
-                os.rename(old, folder)
-                raise
-        else:
-            os.rename(built, folder)
+        try:  # the old folder set aside and the new one moved in as one set: a killed run is completed, not lost
+            staged.commit([built])
+        except CommitError as exc:
+            raise ImportFailed(f"移入 {folder} 时出错：{describe_os_error(exc.cause)}；{folder} 保持原样") from None
     return findings
 
 
