@@ -18,7 +18,7 @@ import zipfile
 from decimal import Decimal
 
 from ..document import Disclosure, LeafLine
-from . import Options, core_properties, xml_safe
+from . import Options, xml_safe
 
 SHEET = "预算明细"
 TARGET = "预算明细工作簿"
@@ -45,6 +45,8 @@ def build_workbook(doc: Disclosure):
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from .xlsx import set_decimal, set_properties, set_text
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -62,18 +64,13 @@ def build_workbook(doc: Disclosure):
         for col, value in enumerate(row_of(line), start=1):
             c = ws.cell(r, col)
             if isinstance(value, Decimal):
-                c._value, c.data_type = f"{value:.2f}", "n"  # the exact digits, never through a float
+                set_decimal(c, value)  # the exact digits, never through a float
                 c.number_format = AMOUNT_FORMAT
             else:
-                c.value = xml_safe(value, TARGET)
-                if c.data_type == "f":  # text is text, never a formula
-                    c.data_type = "s"
+                set_text(c, value)  # text is text, never a formula
                 c.number_format = "@"
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    props = core_properties(doc, "预算明细")
-    for name, value in props.items():
-        if hasattr(wb.properties, name):
-            setattr(wb.properties, name, value)
+    set_properties(wb, doc, "预算明细")
     return wb
 
 

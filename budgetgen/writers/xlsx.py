@@ -460,11 +460,16 @@ def build_workbook(doc: Disclosure):
         wb.active = 0
     else:
         wb.create_sheet(title="无公开表")
-    for name, value in core_properties(doc, f"{doc.year}年{doc.kind}公开表").items():
+    set_properties(wb, doc, f"{doc.year}年{doc.kind}公开表")
+    return wb
+
+
+def set_properties(wb, doc: Disclosure, subject: str) -> None:
+    """The workbook's document properties (core_properties, under openpyxl's names)."""
+    for name, value in core_properties(doc, subject).items():
         if isinstance(value, str):
             xml_safe(value, TARGET)
         setattr(wb.properties, OPENPYXL_NAMES.get(name, name), value)
-    return wb
 
 
 def number_styles(wb) -> None:
