@@ -142,8 +142,8 @@ def finding_from_pydantic(err: ErrorDetails, smap: SourceMap, root: type[BaseMod
         line, col = smap.position(loc)
     elif kind == "misnamed":  # merge_misnamed
         field = ctx["field"]
-        message = f"字段名 {name} 不对：这里应写 {field}{_describe(owner, field)}"
-        fix = f"把 {name}: 改为 {field}:"
+        message = f"未知字段 {name}，而这里缺少 {field}{_describe(owner, field)}"
+        fix = f"是否应为 {field}？把 {name}: 改为 {field}:"
         line, col = smap.position(loc, key=True)
     elif kind == "extra_forbidden":
         known = list(owner.model_fields) if owner else []
