@@ -25,6 +25,11 @@ def check_facts(budget: Budget, catalog) -> list[Finding]:
     for unit in budget.units:
         if unit.assets is not None:
             out += _assets(unit.assets)
+        else:  # every layout prints the assets (table or sentences): not written would print as none at all
+            out.append(at(unit, W, f"单位“{unit.name}”没有填写国有资产（assets），公开文件中房屋、车辆、设备将印为 0",
+                          "assets", "按上年末（上海：8月31日）的资产填写 assets，确实没有的写 0，如 "
+                                    "assets: {buildings_area: 0, vehicles: 0, vehicles_value: 0, other_value: 0}",
+                          "missing-assets"))
     return out
 
 
