@@ -25,8 +25,8 @@ def check(budget: Budget, analysis: BudgetAnalysis | None = None) -> list[Findin
     analysis = analyse(budget) if analysis is None else analysis
     units = {u.code for u in budget.units}
     orphans = any(p.unit is not None and p.unit not in units for p in budget.projects)
-    findings = (check_codes(budget) + check_amounts(budget, None if orphans else analysis)
+    findings = (check_codes(budget) + check_amounts(budget)
                 + check_facts(budget, analysis.catalog))
     if orphans:
         return findings
-    return findings + check_performance(budget) + check_texts(budget, analysis)
+    return findings + check_performance(budget, analysis) + check_texts(budget, analysis)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import fmt
-from ..analysis import BudgetAnalysis
 from ..errors import Finding
 from ..model.budget import AmountUnit, Budget, Line, Strict
-from ..model.positions import position_of
 from .base import W, at
 
 # One line of one unit's budget above 10 亿元 is far more likely a 元 figure typed into a 万元 file.
@@ -18,17 +16,14 @@ SMALLEST_YUAN_TOTAL = Decimal(100_000)
 
 
 def _lines(budget: Budget) -> list[tuple[Strict, Decimal]]:
-    """Every amount with the line that holds it (for its position in the YAML)."""
-    out: list[tuple[Strict, Decimal]] = [(line, line.amount) for unit in budget.units for line in unit.basic]
-    for project in budget.projects:
-        for line in project.lines():
-            owner: Line | Strict = line if position_of(line) is not None else project
-            out.append((owner, line.amount))
-    return out
+    """Every amount with the line that holds it (for its position in the YAML: a project's shorthand line has the
+    project's)."""
+    lines: list[Line] = [line for unit in budget.units for line in unit.basic]
+    lines += [line for project in budget.projects for line in project.lines()]
+    return [(line, line.amount) for line in lines]
 
 
-def check_amounts(budget: Budget, analysis: BudgetAnalysis | None) -> list[Finding]:
-    """`analysis` gives the department's total; None when it cannot be analysed (a project of an unknown unit)."""
+def check_amounts(budget: Budget) -> list[Finding]:
     lines = _lines(budget)
     if not lines:
         return []
@@ -42,9 +37,7 @@ def check_amounts(budget: Budget, analysis: BudgetAnalysis | None) -> list[Findi
                    "amount-looks-like-yuan")]
     if budget.amount_unit is not AmountUnit.yuan:
         return []
-    spent = analysis.department.figures.spending_total if analysis is not None else \
-        sum((amount for _, amount in lines), Decimal(0))
-    total = spent * per_wan
+    total = sum((amount for _, amount in lines), Decimal(0)) * per_wan
     if total < SMALLEST_YUAN_TOTAL:
         return [at(owner, W, f"本部门全部金额合计只有 {fmt.money(total)} 元，而文件写明 amount_unit: 元，"
                              "像是按万元填写的", "amount",

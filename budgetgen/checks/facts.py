@@ -44,8 +44,8 @@ def _lines(budget: Budget) -> Iterator[tuple[Line, Strict]]:
 
 
 def _owner(project: Project, line: Line) -> Strict:
-    # a line of amounts that took the project's sub-source, or the one line of a project's shorthand
-    return project if project.amounts is None or "sub_source" in line._inherited else line
+    # a line of amounts that took the project's sub-source (a shorthand's one line has the project's place)
+    return project if "sub_source" in line._inherited else line
 
 
 def _sub_sources(budget: Budget) -> list[Finding]:
@@ -91,7 +91,7 @@ def reserve_printed(budget: Budget) -> bool:
     """Whether the department's tables print 单位预留机动经费 on its own: some column or row of its profile's tables
     (profiles.Table: columns, fixed rows, spending uses) picks that kind alone. The nine tables of today's (Hebei)
     layout do not; Jiangsu's do."""
-    loaded = getattr(budget, "profile", None)
+    loaded = budget.profile
     if loaded is None:
         return False
 
@@ -111,7 +111,7 @@ def _unshown_sources(budget: Budget) -> list[Finding]:
     """Money of a source that no income row of the profile's 收支总表 picks: counted in 收入合计 but shown on no
     row of its own, so the rows would not add up to the total. A row printed only with money (when: 有金额, as
     江苏省级's 3. 国有资本经营预算) is printed for it: it counts as shown."""
-    loaded = getattr(budget, "profile", None)
+    loaded = budget.profile
     if loaded is None:
         return []
     summary = next((t for t in loaded.profile.tables_in(budget.department.options.document) if t.income), None)

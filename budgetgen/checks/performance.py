@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from .. import fmt
+from ..analysis import BudgetAnalysis
 from ..errors import Finding
 from ..model.budget import Budget, Indicator, Project, ProjectOrder
 from .base import E, W, at
@@ -43,7 +44,7 @@ def money_in(text: str) -> Decimal | None:
     return value / 10000 if m.group(2) == "元" else value
 
 
-def check_performance(budget: Budget) -> list[Finding]:
+def check_performance(budget: Budget, analysis: BudgetAnalysis) -> list[Finding]:
     findings: list[Finding] = []
     if budget.department.options.project_order is ProjectOrder.code:
         uncoded = [p for p in budget.projects if not p.code]
@@ -52,7 +53,7 @@ def check_performance(budget: Budget) -> list[Finding]:
                                               "这些项目排在最后", "code", "给每个项目填写 code，或改用 project_order: 拼音",
                                "project-without-code"))
     for project in budget.projects:
-        total = project.total()
+        total = analysis.total_of(project).total
         if project.classified:
             described = [name for name in DESCRIPTION if getattr(project, name)]
             if project.goals or project.indicators or project.purpose or described:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from .. import fmt
 from ..analysis import BudgetAnalysis
 from ..analysis.figures import Figures, reasons_of
+from ..profiles import DEFAULT
 from ..errors import Finding
 from ..model.budget import Budget, Source, Strict
 from .base import W, at
@@ -190,7 +191,7 @@ def _unprinted(budget: Budget) -> list[Finding]:
     folders = [PACKAGE_TEMPLATES / "notes"] + ([loaded.folder / "notes"] if loaded is not None else [])
     wording = "\n".join(path.read_text(encoding="utf-8") for folder in folders if folder.is_dir()
                         for path in sorted(folder.glob("*.j2")))
-    name = loaded.name if loaded is not None else "河北县级"
+    name = loaded.name if loaded is not None else DEFAULT
     dept = budget.department
     described = [p for p in budget.projects if p.overview]
     written: list[tuple[Strict | None, str, str]] = [

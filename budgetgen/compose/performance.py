@@ -27,7 +27,7 @@ def _grid_rows(project: Project) -> list[Row]:
     return drop_covered(rows)
 
 
-def _head_block(budget: Budget, project: Project, totals: ProjectTotal) -> list[list[Cell]]:
+def _head_block(project: Project, totals: ProjectTotal) -> list[list[Cell]]:
     total, approp = totals.total, totals.appropriation
     plan: list[Decimal | None] = list(project.plan) if project.plan else [None] * 4
     return [
@@ -57,7 +57,7 @@ def performance_blocks(budget: Budget, scope: Analysis, id_prefix: str) -> list[
         unit = budget.unit_of(project)
         if layout is PerformanceLayout.detailed:
             banner = Banner(unit.code, unit.name, None)
-            lead = _head_block(budget, project, scope.project_totals[index])
+            lead = _head_block(project, scope.project_totals[index])
         else:
             banner = None
             lead = [[Cell("绩效目标", "label"), Cell(goals_text(project.goals, " "), colspan=5)]]

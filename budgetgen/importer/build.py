@@ -342,7 +342,7 @@ def project_figures(p: ProjectOut, per: Decimal, several_units: bool) -> list[st
     if p.classified:
         out.append("classified: true")
     if len(p.lines) == 1:
-        out += [f.replace(": ", ": ", 1) for f in _line_fields(p.lines[0], per)]
+        out += _line_fields(p.lines[0], per)
         return out
     functions = {line.function.code for line in p.lines}
     if len(functions) == 1:

@@ -165,7 +165,6 @@ class Records:
     unit_info: list[UnitInfoRecord] = field(default_factory=list)
     assets: list[AssetsRecord] = field(default_factory=list)
     meta: Meta = field(default_factory=Meta)
-    sheets_read: list[str] = field(default_factory=list)
     unit_word: str = ""  # the unit of the first amounts read (元, 千元 or 万元)
 
 
@@ -355,7 +354,6 @@ class Reader:
             self.error(Place(sheet, header_row, 1), f"表头缺少“{missing}”列，这张表无法导入",
                        f"在表头加上“{missing}”列；表头写法不同时，在映射文件的 columns: 中写明", "import-missing-column")
             return
-        self.records.sheets_read.append(f"{sheet.file} {sheet.name}")
 
     def _meta(self, sheet: Sheet) -> None:
         meta = self.records.meta

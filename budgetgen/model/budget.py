@@ -239,11 +239,6 @@ class Project(Strict):
         place(line, loc_of(self))
         return [line]
 
-    def total(self) -> Decimal:
-        """The project's budget: all its lines."""
-        return sum((line.amount for line in self.lines()), Decimal(0))
-
-
 class ProcurementCategory(str, Enum):
     """What is bought (采购品目类别)."""
 

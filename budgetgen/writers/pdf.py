@@ -26,12 +26,11 @@ from urllib.request import url2pathname
 
 from ..document import Disclosure
 from ..errors import UsageError
-from ..templating import TemplateError
+from ..templating import PACKAGE_TEMPLATES, TemplateError
 from . import Options
 from .html import render_html
 
 BASE_URL = "."  # budgetgen's own templates inline their CSS and images: nothing relative to resolve
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # as compose.notes has it
 
 
 def variants() -> list[str]:
