@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..model.budget import Budget, LastYear, Reasons, SanGong, Source, Unit
 from .ledger import BASIC, PROJECT, ZERO
+from .sums import rollup
 
 if TYPE_CHECKING:
     from . import Analysis
@@ -165,9 +166,6 @@ def reasons_of(budget: Budget, units: list[Unit]) -> Reasons:
 
 
 def _sangong_changes(now: dict[str, Decimal], last: SanGong) -> dict[str, Change]:
-    before = {"abroad": last.abroad, "vehicle_purchase": last.vehicle_purchase,
-              "vehicle_operation": last.vehicle_operation, "reception": last.reception}
-    before["vehicle"] = last.vehicle_purchase + last.vehicle_operation
-    before["sangong"] = before["abroad"] + before["vehicle"] + last.reception
+    before = rollup({name: getattr(last, name) for name in SanGong.money}, lambda parts: sum(parts, ZERO))
     return {f"sangong.{k}": Change(now[k], v) for k, v in before.items()}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,14 +84,23 @@ def sangong_items(ledger: Ledger) -> dict[str, dict[Source, Decimal]]:
              "vehicle_purchase": of(VEHICLE_PURCHASE), "vehicle_operation": of(VEHICLE_OPERATION),
              "reception": of(RECEPTION), "meeting": of(MEETING), "training": of(TRAINING)}
 
-    def add(*keys: str) -> dict[Source, Decimal]:
-        return {src: sum((items[k][src] for k in keys), ZERO) for src in APPROPRIATED}
+    return rollup(items, lambda parts: {src: sum((p[src] for p in parts), ZERO) for src in APPROPRIATED})
 
-    items["abroad"] = add("abroad_research", "abroad_other")
-    items["vehicle"] = add("vehicle_purchase", "vehicle_operation")
-    items["sangong"] = add("abroad", "vehicle", "reception")
-    items["total"] = add("sangong", "meeting", "training")
-    return items
+
+# How the “三公” items add up, parts first: the tables', the notes' and last year's (SanGong) alike.
+SANGONG_TREE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("abroad", ("abroad_research", "abroad_other")), ("vehicle", ("vehicle_purchase", "vehicle_operation")),
+    ("sangong", ("abroad", "vehicle", "reception")), ("total", ("sangong", "meeting", "training")))
+
+
+def rollup(items: dict[str, Any], add: Callable[[list[Any]], Any]) -> dict[str, Any]:
+    """`items` with the totals of SANGONG_TREE added where all their parts are there (`add` sums a list of parts);
+    an item given as it stands (last year's 因公出国（境）费) is kept."""
+    out = dict(items)
+    for total, parts in SANGONG_TREE:
+        if total not in out and all(part in out for part in parts):
+            out[total] = add([out[part] for part in parts])
+    return out
 
 
 ASSET_VALUES = ("buildings_value", "vehicles_value", "equipment_value", "other_value")
