@@ -69,8 +69,7 @@ class Figures:
 def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
     """A scope's figures, from its ledger and the sums its Analysis has made already."""
     ledger, units = scope.ledger, scope.units
-    current = ledger.where(lambda f: not f.carryover)
-    by_source = scope.income_by_source
+    by_source = scope.income_by_source  # this year's income (上年结转 apart), as the analysis summed it
     general = by_source.get(Source.general, ZERO)
     fund = by_source.get(Source.fund, ZERO)
     state = by_source.get(Source.state_capital, ZERO)
@@ -91,7 +90,7 @@ def figures_of(budget: Budget, scope: Analysis, catalog) -> Figures:
 
     last = last_year_of(budget, units)
     figures = Figures(
-        year=budget.budget_year, income_total=current.total(),
+        year=budget.budget_year, income_total=sum(by_source.values(), ZERO),
         income_by_source={"general": general, "fund": fund, "state_capital": state, "special_account": special,
                           "other": other},
         carryover=ledger.total(lambda f: f.carryover), spending_total=ledger.total(), basic=basic,
