@@ -152,9 +152,7 @@ def _profile(text: str | None) -> Path | None:
 
     if text is None:
         return None
-    if text in profiles.builtins():
-        return profiles.BUILTIN / text
-    folder = Path(text)
+    folder = profiles.locate(text)
     if not (folder / profiles.DATA_FILE).is_file():
         raise UsageError(f"--profile {text}：不是内置公开格式，也不是含 {profiles.DATA_FILE} 的格式目录。"
                          f"内置格式有：{'、'.join(profiles.builtins())}")

@@ -120,9 +120,7 @@ def _folder(profile: str | Path | None) -> Path | None:
     """A profile given by a caller: a folder, or the name of a built-in profile."""
     if profile is None:
         return None
-    if isinstance(profile, str) and profile in profiles.builtins():
-        return profiles.BUILTIN / profile
-    return Path(profile)
+    return profiles.locate(profile) if isinstance(profile, str) else Path(profile)
 
 
 def _failed(findings: list[Finding]) -> bool:

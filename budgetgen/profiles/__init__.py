@@ -652,12 +652,24 @@ def resolve(root: Path, options: Any, override: Path | None = None) -> tuple[Loa
     return load(BUILTIN / DEFAULT, builtin=True)
 
 
+def builtin_folder(spec: str) -> Path | None:
+    """The folder of the built-in profile named `spec` (None when it names none)."""
+    if "/" not in spec and "\\" not in spec and (BUILTIN / spec / DATA_FILE).is_file():
+        return BUILTIN / spec
+    return None
+
+
+def locate(spec: str, base: Path = Path(".")) -> Path:
+    """The folder a profile name means: a built-in profile's, else the path `spec` (relative to `base`)."""
+    return builtin_folder(spec) or base / spec
+
+
 def _named(spec: str, base: Path, obj: Any, field: Any) -> tuple[Loaded | None, list[Finding]]:
     """A profile named in a file (a department's options, a 公开格式.yaml): a built-in name or a folder path."""
-    if "/" not in spec and "\\" not in spec and (BUILTIN / spec / DATA_FILE).is_file():
-        return load(BUILTIN / spec, builtin=True)
-    folder = base / spec
-    return _folder(folder, spec, obj, field)
+    own = builtin_folder(spec)
+    if own is not None:
+        return load(own, builtin=True)
+    return _folder(base / spec, spec, obj, field)
 
 
 def _folder(folder: Path, spec: str, obj: Any, field: Any) -> tuple[Loaded | None, list[Finding]]:
