@@ -11,6 +11,7 @@ from decimal import Decimal
 from .. import fmt
 from ..errors import Finding
 from ..model.budget import SUB_SOURCES, Assets, Budget, Kind, Line, Procurement, Project, Source, Strict, Unit
+from ..profiles import every_row
 from .base import E, W, at
 
 ZERO = Decimal(0)
@@ -95,13 +96,8 @@ def reserve_printed(budget: Budget) -> bool:
     if loaded is None:
         return False
 
-    def picks(items: list) -> Iterator:
-        for item in items:
-            yield item
-            yield from picks(getattr(item, "items", None) or [])
-
     for table in loaded.profile.tables_in(budget.department.options.document):
-        for pick in [*table.leaves(), *picks(table.items or []), *(table.uses or [])]:
+        for pick in [*table.leaves(), *every_row(table.items or []), *(table.uses or [])]:
             if pick.kind is not None and [k.value for k in pick.kind] == [Kind.reserve.value]:
                 return True
     return False
@@ -118,11 +114,7 @@ def _unshown_sources(budget: Budget) -> list[Finding]:
     if summary is None:
         return []
 
-    def leaves(items: list) -> Iterator:
-        for item in items:
-            yield from leaves(item.items) if item.items else [item]
-
-    rows = list(leaves(summary.income or []))
+    rows = [row for row in every_row(summary.income or []) if not row.items]
     if any(row.source is None for row in rows):  # a row without a source condition takes every source
         return []
     shown = {source for row in rows for source in row.source or []}

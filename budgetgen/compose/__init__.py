@@ -278,17 +278,13 @@ def _income_rows(form: profiles.Profile | None) -> list[profiles.Item] | None:
         return None
     taken: set = set()
     rows = []
-    for row in _flat(summary.income or []):
+    for row in profiles.every_row(summary.income or []):
         sources = set(row.source or [])
         if row.source is None or sources & taken:
             continue
         taken |= sources
         rows.append(row)
     return rows
-
-
-def _flat(items: list[profiles.Item]) -> list[profiles.Item]:
-    return [x for item in items for x in [item, *_flat(item.items)]]
 
 
 def _unnumbered(label: str) -> str:

@@ -14,7 +14,7 @@ from ..document import Banner, Cell, CellKind, Row, Table
 from ..fmt import cn_ordinal, grouped
 from ..model.budget import AmountUnit, DocumentKind
 from ..profiles import (CODE_LENGTH, CODE_PARTS, PART_SLICE, Classification, ClassRows, Column, Item, Layout, Pick,
-                        Profile, Value, When, Zero, fill)
+                        Profile, Value, When, Zero, every_row, fill)
 from ..profiles import Table as TableSpec
 from .grid import H, classification_rows
 from .tables import CHAR_WIDTH, Scope
@@ -186,7 +186,7 @@ def fixed(scope: Scope, items: list[Item], ledger: Ledger, leaves: list[Column],
     or row written `running: true` only the analysis' 机关运行经费)."""
     catalog = scope.catalog
     amounts = [leaf for _, leaf in _amount_leaves(leaves)]
-    if any(leaf.running is not None for leaf in amounts) or _any_running(items):
+    if any(leaf.running is not None for leaf in amounts) or any(row.running is not None for row in every_row(items)):
         ledger = _running_split(scope, ledger)
     rows: list[Row] = []
 
@@ -238,10 +238,6 @@ def _running_split(scope: Scope, ledger: Ledger) -> _RunningLedger:
     split.running = ledger.where(lambda f: id(f) in ids)
     split.other = ledger.where(lambda f: id(f) not in ids)
     return split
-
-
-def _any_running(items: list[Item]) -> bool:
-    return any(item.running is not None or _any_running(item.items) for item in items)
 
 
 # --- layouts without a 序号 column: laid out with one, which is then left out -------------------------------------

@@ -184,6 +184,11 @@ class Item(Pick):
     items: list[Item] = Field(default_factory=list, description="下级行")
 
 
+def every_row(items: list[Item]) -> list[Item]:
+    """Every row of a tree of fixed rows, each before the rows under it."""
+    return [row for item in items for row in [item, *every_row(item.items)]]
+
+
 class Rows(Strict):
     """Rows by classification: a 合计 row, then every code that has money at the chosen levels, in code order."""
 
