@@ -49,7 +49,7 @@ class UnitFacts:
 class UnitOut:
     code: str
     name: str
-    nature: str
+    nature: str  # 行政 / 事业 / 参公, "" when no sheet says
     basic: list[LineRecord] = field(default_factory=list)
 
 
@@ -441,10 +441,8 @@ def department_file(dept: DepartmentOut, level: str, unit_word: str, sources: st
 
 
 def unit_file(unit: UnitOut, per: Decimal, facts: UnitFacts | None = None, year: int = 0) -> str:
-    from .records import nature_of
-
-    nature = nature_of(unit.nature) or "行政"
-    note = "" if unit.nature and nature_of(unit.nature) else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
+    nature = unit.nature or "行政"
+    note = "" if unit.nature else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
     blocks = fact_blocks(facts, per, year) if facts is not None else {}
     owned = "基本支出明细（basic:）" + ("及导入表给出的单位信息、政府采购、资产、上年数" if blocks else "")
     lines = [f"# {owned}由 budgetgen import 写入，再次导入时更新；其余内容手写，导入时保留。",

@@ -49,7 +49,7 @@ class Code:
 class LineRecord:
     unit_code: str
     unit_name: str
-    nature: str
+    nature: str  # a Nature value (行政 / 事业 / 参公), "" when the sheet does not say
     kind: str  # 基本支出 … or 项目支出
     project_code: str
     project_name: str
@@ -571,11 +571,14 @@ class Reader:
             if unit is None:
                 continue
             unit_code, unit_name = unit
+            nature = self._nature(sheet, columns, r)
+            if nature is None:
+                continue
             economic = self._code(sheet, columns, r, "economic", (3, 5))
             classified = self._flag(sheet, columns, r)
             if isinstance(classified, str):
                 continue
-            leaves.append(LineRecord(unit_code, unit_name, get("nature"), kind, project_code,
+            leaves.append(LineRecord(unit_code, unit_name, nature, kind, project_code,
                                      project_name if kind == PROJECT else "", function, economic, source, carry, yuan,
                                      at, sub_source, classified))
         for code, at in parents:  # a 类 or 款 row above its 项 rows is a subtotal; alone, it is money without a 项
@@ -814,16 +817,23 @@ class Reader:
             unit = self._unit_of_row(sheet, columns, r)
             if unit is None or not any(unit) or self._total_row(texts):
                 continue
-            nature_text = text_of(self._cell(sheet, r, columns.get("nature")))
-            nature = nature_of(nature_text) if nature_text else ""
+            nature = self._nature(sheet, columns, r)
             if nature is None:
-                self.error(Place(sheet, r, columns["nature"]), f"单位性质“{nature_text}”无法识别",
-                           "写为 " + NATURES, "import-unknown-nature")
                 continue
             self.records.unit_info.append(UnitInfoRecord(
                 unit[0], unit[1], nature, text_of(self._cell(sheet, r, columns.get("rank"))),
                 text_of(self._cell(sheet, r, columns.get("funding"))),
                 Place(sheet, r, columns.get("nature", columns.get("rank", columns.get("funding", 1))))))
+
+    def _nature(self, sheet: Sheet, columns: dict[str, int], r: int) -> str | None:
+        """The row's 单位性质 as a Nature value ("" when blank or no such column); None (and an error) when it is
+        none of them."""
+        text = text_of(self._cell(sheet, r, columns.get("nature")))
+        nature = nature_of(text) if text else ""
+        if nature is None:
+            self.error(Place(sheet, r, columns["nature"]), f"单位性质“{text}”无法识别", "写为 " + NATURES,
+                       "import-unknown-nature")
+        return nature
 
     def _assets(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
         pers = self._money_units(sheet, columns, header_row, ASSET_MONEY)
