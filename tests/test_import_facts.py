@@ -219,6 +219,23 @@ def test_a_bad_cell_is_named_and_nothing_is_written(tmp_path, cells, where, word
     assert not folder.exists()
 
 
+def test_the_lines_sheets_unit_nature_is_read_and_an_unknown_one_is_named(tmp_path):
+    header = LINES_HEADER[:2] + ["单位性质"] + LINES_HEADER[2:]
+    natures = {"201001": "行政单位", "201002": "公益一类事业单位"}
+    lines = [r[:2] + [natures[r[0]]] + r[2:] for r in LINES]
+    folder = tmp_path / "测试局"
+    run(Request([csv(tmp_path / "明细.csv", [lines_sheet()[0], header, *lines])], folder))
+    assert [unit(load(folder), c).nature for c in natures] == ["行政", "事业"]
+    lines[2][2] = "社会团体"
+    other = tmp_path / "另一局"
+    with pytest.raises(InputError) as raised:
+        run(Request([csv(tmp_path / "明细2.csv", [lines_sheet()[0], header, *lines])], other))
+    errors = [f for f in raised.value.findings if f.severity is Severity.error]
+    assert [(f.path, f.code) for f in errors] == [("明细2!C5", "import-unknown-nature")]
+    assert "单位性质“社会团体”无法识别" in errors[0].message and "行政" in errors[0].fix
+    assert not other.exists()
+
+
 def test_a_classified_flag_on_the_targets_sheet_and_an_unreadable_one(tmp_path):
     folder = tmp_path / "测试局"
     lines = [r[:7] + [None] + r[8:] for r in LINES]

@@ -49,7 +49,7 @@ class UnitFacts:
 class UnitOut:
     code: str
     name: str
-    nature: str
+    nature: str  # 行政 / 事业 / 参公, "" when no sheet says
     basic: list[LineRecord] = field(default_factory=list)
 
 
@@ -68,7 +68,14 @@ class DepartmentOut:
 
 def _error(findings: list[Finding], at: Place, message: str, fix: str, code: str,
            severity: Severity = Severity.error) -> None:
-    findings.append(Finding(severity, message, at.sheet.file, at.row, at.col, at.text, fix, code))
+    findings.append(at.finding(severity, message, fix, code))
+
+
+def _exact(findings: list[Finding], at: Place, yuan: Decimal, per: Decimal) -> None:
+    """An error at `at` when `yuan` is not a whole number of 分 in the folder's unit (`per` 元)."""
+    if yuan / per != (yuan / per).quantize(Decimal("0.01")):
+        _error(findings, at, f"金额 {yuan} 元换算为万元后超过两位小数，目录中的金额按万元填写",
+               "把部门文件中的 amount_unit 改为 元（金额按元填写）后再导入", "import-precision")
 
 
 def repeated_lines(records: Records, findings: list[Finding]) -> None:
@@ -161,9 +168,7 @@ def assemble(records: Records, year: int, code: str, name: str, per: Decimal, ex
         dept.last_year[item.name] = dept.last_year.get(item.name, Decimal(0)) + item.amount
     _unit_facts(dept, records, existing_units, existing_projects or {}, findings)
     for line in records.lines:  # every amount must be exact in the folder's unit
-        if line.amount / per != (line.amount / per).quantize(Decimal("0.01")):
-            _error(findings, line.at, f"金额 {line.amount} 元换算为万元后超过两位小数，目录中的金额按万元填写",
-                   "把部门文件中的 amount_unit 改为 元（金额按元填写）后再导入", "import-precision")
+        _exact(findings, line.at, line.amount, per)
     return dept
 
 
@@ -281,9 +286,7 @@ def _unit_facts(dept: DepartmentOut, records: Records, existing_units: dict[str,
             money += [(f.assets.at, v) for k, v in f.assets.values.items() if k in ASSET_MONEY and isinstance(v, Decimal)]
         money += [(f.last_year_at, v) for v in (f.last_year or {}).values() if f.last_year_at is not None]
         for at, yuan in money:
-            if yuan / dept.per != (yuan / dept.per).quantize(Decimal("0.01")):
-                _error(findings, at, f"金额 {yuan} 元换算为万元后超过两位小数，目录中的金额按万元填写",
-                       "把部门文件中的 amount_unit 改为 元（金额按元填写）后再导入", "import-precision")
+            _exact(findings, at, yuan, dept.per)
 
 
 # --- YAML text --------------------------------------------------------------------------------------------
@@ -438,10 +441,8 @@ def department_file(dept: DepartmentOut, level: str, unit_word: str, sources: st
 
 
 def unit_file(unit: UnitOut, per: Decimal, facts: UnitFacts | None = None, year: int = 0) -> str:
-    from .records import nature_of
-
-    nature = nature_of(unit.nature) or "行政"
-    note = "" if unit.nature and nature_of(unit.nature) else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
+    nature = unit.nature or "行政"
+    note = "" if unit.nature else "  # 导入表中没有单位性质：请核对（行政 / 事业 / 参公）"
     blocks = fact_blocks(facts, per, year) if facts is not None else {}
     owned = "基本支出明细（basic:）" + ("及导入表给出的单位信息、政府采购、资产、上年数" if blocks else "")
     lines = [f"# {owned}由 budgetgen import 写入，再次导入时更新；其余内容手写，导入时保留。",

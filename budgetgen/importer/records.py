@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import Finding, Severity
 from ..model.budget import SUB_SOURCES, Kind, Source
@@ -33,6 +33,10 @@ class Place:
     def text(self) -> str:
         return self.sheet.at(self.row, self.col)
 
+    def finding(self, severity: Severity, message: str, fix: str, code: str) -> Finding:
+        """A finding at this cell: its file, row and column, and sheet!cell as the path."""
+        return Finding(severity, message, self.sheet.file, self.row, self.col, self.text, fix, code)
+
 
 @dataclass
 class Code:
@@ -45,7 +49,7 @@ class Code:
 class LineRecord:
     unit_code: str
     unit_name: str
-    nature: str
+    nature: str  # a Nature value (行政 / 事业 / 参公), "" when the sheet does not say
     kind: str  # 基本支出 … or 项目支出
     project_code: str
     project_name: str
@@ -185,9 +189,10 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 BLANK_AMOUNTS = ("", "-", "--", "—", "——", "/")
 
 
-def amount_of(value: Any) -> tuple[Decimal | None, str]:
-    """A cell's amount (in the sheet's unit) and "", or None and what is wrong. Text with thousands separators,
-    full-width digits, a currency sign or a trailing unit is read; (12.00) and （12.00） are negative."""
+def amount_of(value: Any, word: str = "金额数字") -> tuple[Decimal | None, str]:
+    """A cell's amount (in the sheet's unit) and "", or None and what is wrong (text that is no figure: “…”不是
+    `word`). Text with thousands separators, full-width digits, a currency sign or a trailing unit is read;
+    (12.00) and （12.00） are negative."""
     if value is None:
         return Decimal(0), ""
     if isinstance(value, bool):
@@ -209,11 +214,11 @@ def amount_of(value: Any) -> tuple[Decimal | None, str]:
     elif s.startswith("-"):
         negative, s = True, s[1:]
     if not _NUMBER.fullmatch(s):
-        return None, f"“{raw.strip()}”不是金额数字"
+        return None, f"“{raw.strip()}”不是{word}"
     try:
         figure = Decimal(s)
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        return None, f"“{raw.strip()}”不是金额数字"
+        return None, f"“{raw.strip()}”不是{word}"
     return (-figure if negative else figure), ""
 
 
@@ -287,6 +292,7 @@ def nature_of(text: str) -> str | None:
 
 
 CATEGORY_WORDS = (("货物", "货物"), ("工程", "工程"), ("服务", "服务"))
+CATEGORY_LETTERS = {"A": "货物", "B": "工程", "C": "服务"}  # 品目编码 A…/B…/C…, or the letter as the 类别
 FORM_WORDS = (("部门集中", "部门集中采购"), ("集中采购", "集中采购"), ("政府集中", "集中采购"), ("集采", "集中采购"),
               ("分散", "分散采购"))
 METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源", "框架协议", "电子卖场", "网上商城",
@@ -310,10 +316,9 @@ class Reader:
 
     def _add(self, severity: Severity, at: Place | Sheet, message: str, fix: str, code: str) -> None:
         if isinstance(at, Place):
-            file, where, line, col = at.sheet.file, at.text, at.row, at.col
+            self.findings.append(at.finding(severity, message, fix, code))
         else:
-            file, where, line, col = at.file, f"工作表“{at.name}”", 0, 0
-        self.findings.append(Finding(severity, message, file, line, col, where, fix, code))
+            self.findings.append(Finding(severity, message, at.file, 0, 0, f"工作表“{at.name}”", fix, code))
 
     # --- a sheet ------------------------------------------------------------------------------------------
 
@@ -413,25 +418,20 @@ class Reader:
 
     def _unit(self, sheet: Sheet, columns: dict[str, int], header_row: int, key: str) -> Decimal | None:
         """元 per unit of the sheet's amounts: declared, the mapping file's, the amount header's, a 单位： line."""
-        found, where = None, ""
-        col = columns[key]
-        for r in range(header_row, header_row + 2):
-            if (u := unit_in_header(sheet.value(r, col))) is not None:
-                found, where = u, sheet.at(r, col)
-                break
+        found, where = self._header_unit(sheet, header_row, columns[key]) or (None, None)
         if found is None:
             for r in range(1, header_row + 1):
                 for c, value in enumerate(sheet.rows[r - 1], start=1):
                     if (u := unit_line(value)) is not None:
-                        found, where = u, sheet.at(r, c)
+                        found, where = u, Place(sheet, r, c)
                         break
                 if found:
                     break
         declared = self.declared or self.mapping.unit
         self.records.unit_word = self.records.unit_word or declared or found or ""
         if declared:
-            if found and found != declared:
-                self.warning(Place(sheet, *_rc(where)), f"表中写的金额单位是“{found}”，但按指定的“{declared}”读取",
+            if found and found != declared and where is not None:
+                self.warning(where, f"表中写的金额单位是“{found}”，但按指定的“{declared}”读取",
                              f"核对 --unit（或映射文件的 unit:）是否应为 {found}", "import-unit-conflict")
             return UNITS[declared]
         if found is None:
@@ -439,6 +439,14 @@ class Reader:
                        "用 --unit 元（或 千元、万元）指定金额单位", "import-no-unit")
             return None
         return UNITS[found]
+
+    @staticmethod
+    def _header_unit(sheet: Sheet, header_row: int, col: int) -> tuple[str, Place] | None:
+        """The unit a column's header names (金额（元）), on the header row or the one below, and where."""
+        for r in (header_row, header_row + 1):
+            if (u := unit_in_header(sheet.value(r, col))) is not None:
+                return u, Place(sheet, r, col)
+        return None
 
     def _cell(self, sheet: Sheet, r: int, col: int | None) -> Any:
         """A cell's value; a cell inside a merged range reads the range's first cell."""
@@ -448,6 +456,39 @@ class Reader:
         if value is None and (m := sheet.merge_of(r, col)) is not None:
             value = sheet.value(m[0], m[1])
         return value
+
+    def _figure(self, at: Place, value: Any, what: str, fix: str, per: Decimal | None = None,
+                blank: tuple[str, ...] = (), integer: bool = False, word: str = "金额数字",
+                code: str = "import-amount-text",
+                negative: tuple[str, str, str] | None = None) -> Decimal | None | Literal[False]:
+        """A money or count cell's figure (× `per`, 元 per the sheet's unit); None when its text is one of `blank`;
+        False (and an error at `at`: `what` and what is wrong, `fix`, `code`) when it is no figure (“…”不是`word`),
+        negative (or `negative`'s message, fix and code) or, when `integer`, not a whole number."""
+        if text_of(value) in blank:
+            return None
+        figure, problem = amount_of(value, word)
+        if figure is not None and figure < 0:
+            if negative is not None:
+                self.error(at, *negative)
+                return False
+            problem = "为负数"
+        elif figure is not None and integer and figure != figure.to_integral_value():
+            problem = f"“{text_of(value)}”不是整数"
+        if figure is None or problem:
+            self.error(at, f"{what}{problem}", fix, code)
+            return False
+        return figure if per is None else figure * per
+
+    def _merged(self, sheet: Sheet, r: int, col: int) -> tuple[int, int, int, int] | None:
+        """The range the cell is in when it is merged over several rows (one amount for several lines: each
+        would count it)."""
+        merge = sheet.merge_of(r, col)
+        return merge if merge is not None and merge[2] > merge[0] else None
+
+    def _merged_error(self, at: Place, merge: tuple[int, int, int, int], what: str, fix: str) -> None:
+        span = f"{at.sheet.name}!{ref(merge[0], merge[1])}:{ref(merge[2], merge[3])}"
+        self.error(at, f"{what}单元格合并了 {merge[2] - merge[0] + 1} 行（{span}），无法确定每一行的金额", fix,
+                   "import-merged-amount")
 
     # --- leaf lines ---------------------------------------------------------------------------------------
 
@@ -468,33 +509,27 @@ class Reader:
             if all(text_of(v) == "" for v in row):
                 continue
             at = Place(sheet, r, a)
-            merge = sheet.merge_of(r, a)
-            if merge is not None and merge[2] > merge[0]:
+            if (merge := self._merged(sheet, r, a)) is not None:
                 if merge not in reported:
                     reported.add(merge)
-                    span = f"{sheet.name}!{ref(merge[0], merge[1])}:{ref(merge[2], merge[3])}"
-                    self.error(Place(sheet, merge[0], merge[1]), f"金额单元格合并了 {merge[2] - merge[0] + 1} 行"
-                               f"（{span}），无法确定每一行的金额", "取消合并单元格，逐行填写各笔金额", "import-merged-amount")
+                    self._merged_error(Place(sheet, merge[0], merge[1]), merge, "金额", "取消合并单元格，逐行填写各笔金额")
                 continue
-            function = self._function(sheet, columns, r)
+            function = self._code(sheet, columns, r, "function", (3, 5, 7))
             texts = [text_of(v) for v in row]
             if function is None:
-                if any(w in t for t in texts for w in ("合计", "小计", "总计")):
+                if self._total_row(texts):
                     continue  # a total row: budgetgen computes totals
                 if amount_of(row[a - 1] if a <= len(row) else None)[0]:
                     self.error(Place(sheet, r, columns.get("function", columns.get("function_class", 1))),
                                "这一行有金额，但没有功能分类科目编码", "填写 7 位功能分类科目编码（项级）",
                                "import-missing-code")
                 continue
-            amount, problem = amount_of(self._cell(sheet, r, a))
-            if amount is None:
-                self.error(at, f"金额{problem}", "改为数字，如 12,345.67；没有金额的行留空或删除", "import-amount-text")
+            negative = (f"金额为负数（{text_of(sheet.value(r, a))}）",
+                        "预算明细金额不能为负数：核对这一行，冲减应在对应的明细中直接减去", "import-negative")
+            yuan = self._figure(at, self._cell(sheet, r, a), "金额", "改为数字，如 12,345.67；没有金额的行留空或删除",
+                                per, negative=negative)
+            if yuan is None or yuan is False:
                 continue
-            if amount < 0:
-                self.error(at, f"金额为负数（{text_of(sheet.value(r, a))}）", "预算明细金额不能为负数：核对这一行，"
-                           "冲减应在对应的明细中直接减去", "import-negative")
-                continue
-            yuan = amount * per
             if yuan != yuan.quantize(Decimal("0.01")):
                 self.error(at, f"金额 {text_of(sheet.value(r, a))} 换算为元后超过两位小数", "金额最多精确到分",
                            "import-precision")
@@ -502,7 +537,7 @@ class Reader:
             if len(function.code) < 7:
                 parents.append((function, at))
                 continue
-            if not amount:
+            if not yuan:
                 continue
             source_text = get("source")
             source, carry = source_of(source_text)
@@ -532,16 +567,18 @@ class Reader:
                 self.error(Place(sheet, r, columns.get("project_name", a)), "项目支出的这一行没有项目名称",
                            "填写项目名称（同一项目的各笔金额写同一个名称）", "import-missing-project")
                 continue
-            unit_code, unit_name = _digits(get("unit_code"))[0] if "unit_code" in columns else "", get("unit_name")
-            if "unit_code" in columns and not re.fullmatch(r"[0-9]{3,12}", unit_code):
-                self.error(Place(sheet, r, columns["unit_code"]), f"单位编码“{get('unit_code')}”不是 3–12 位数字",
-                           "填写预算单位编码，如 201001", "import-unit-code")
+            unit = self._unit_of_row(sheet, columns, r, blank_code=False)
+            if unit is None:
                 continue
-            economic = self._economic(sheet, columns, r)
+            unit_code, unit_name = unit
+            nature = self._nature(sheet, columns, r)
+            if nature is None:
+                continue
+            economic = self._code(sheet, columns, r, "economic", (3, 5))
             classified = self._flag(sheet, columns, r)
             if isinstance(classified, str):
                 continue
-            leaves.append(LineRecord(unit_code, unit_name, get("nature"), kind, project_code,
+            leaves.append(LineRecord(unit_code, unit_name, nature, kind, project_code,
                                      project_name if kind == PROJECT else "", function, economic, source, carry, yuan,
                                      at, sub_source, classified))
         for code, at in parents:  # a 类 or 款 row above its 项 rows is a subtotal; alone, it is money without a 项
@@ -551,39 +588,24 @@ class Reader:
                            "改为该科目下的项级科目编码（7 位）", "import-code-level")
         self.records.lines.extend(leaves)
 
-    def _function(self, sheet: Sheet, columns: dict[str, int], r: int) -> Code | None:
-        if "function" in columns:
-            c = columns["function"]
+    def _code(self, sheet: Sheet, columns: dict[str, int], r: int, prefix: str,
+              lengths: tuple[int, ...]) -> Code | None:
+        """The row's function (prefix "function", 类/款/项 (3, 5, 7)) or economic ("economic", 类/款 (3, 5)) code:
+        one code column, or its parts in columns of their own; None when the row has none."""
+        parts = [f"{prefix}_{level}" for level in ("class", "kuan", "xiang")[:len(lengths)]]
+        if prefix in columns:
+            c = columns[prefix]
             code, name = _digits(self._cell(sheet, r, c))
-        elif "function_class" in columns or "function_xiang" in columns:
-            parts = [_digits(self._cell(sheet, r, columns.get(k)))[0]
-                     for k in ("function_class", "function_kuan", "function_xiang")]
-            c = columns.get("function_xiang", columns.get("function_class", 1))
-            code = _join(parts, (3, 5, 7))
+        elif parts[0] in columns or parts[-1] in columns:
+            c = columns.get(parts[-1], columns.get(parts[0], 1))
+            code = _join([_digits(self._cell(sheet, r, columns.get(k)))[0] for k in parts], lengths)
             name = ""
         else:
             return None
         if not code:
             return None
-        if "function_name" in columns:
-            name = text_of(self._cell(sheet, r, columns["function_name"])) or name
-        return Code(code, name, Place(sheet, r, c))
-
-    def _economic(self, sheet: Sheet, columns: dict[str, int], r: int) -> Code | None:
-        if "economic" in columns:
-            c = columns["economic"]
-            code, name = _digits(self._cell(sheet, r, c))
-        elif "economic_class" in columns or "economic_kuan" in columns:
-            c = columns.get("economic_kuan", columns.get("economic_class", 1))
-            code = _join([_digits(self._cell(sheet, r, columns.get(k)))[0]
-                          for k in ("economic_class", "economic_kuan")], (3, 5))
-            name = ""
-        else:
-            return None
-        if not code:
-            return None
-        if "economic_name" in columns:
-            name = text_of(self._cell(sheet, r, columns["economic_name"])) or name
+        if f"{prefix}_name" in columns:
+            name = text_of(self._cell(sheet, r, columns[f"{prefix}_name"])) or name
         return Code(code, name, Place(sheet, r, c))
 
     # --- performance targets, goals, last year -------------------------------------------------------------
@@ -651,11 +673,10 @@ class Reader:
                     self.warning(Place(sheet, r, label), f"上年数“{text}”未导入（不是 budgetgen 使用的上年项目）",
                                  "上年数只需写：" + "、".join(dict.fromkeys(LAST_YEAR_ITEMS)), "import-last-year-item")
                 continue
-            amount, problem = amount_of(sheet.value(r, columns["last_amount"]))
-            if amount is None or amount < 0:
-                self.error(at, f"上年金额{problem or '为负数'}", "改为数字", "import-amount-text")
+            amount = self._figure(at, sheet.value(r, columns["last_amount"]), "上年金额", "改为数字", per)
+            if amount is None or amount is False:
                 continue
-            self.records.last_year.append(LastYearRecord(name, amount * per, at, *unit))
+            self.records.last_year.append(LastYearRecord(name, amount, at, *unit))
 
     # --- 涉密, 政府采购, 单位基本信息, 资产 -------------------------------------------------------------------
 
@@ -681,19 +702,19 @@ class Reader:
             return None
         out = {}
         for key in present:
-            own = None if self.declared or self.mapping.unit else next(
-                (u for r in (header_row, header_row + 1) if (u := unit_in_header(sheet.value(r, columns[key])))), None)
-            out[key] = UNITS[own] if own else sheet_per
+            own = None if self.declared or self.mapping.unit else self._header_unit(sheet, header_row, columns[key])
+            out[key] = UNITS[own[0]] if own else sheet_per
         return out
 
-    def _unit_of_row(self, sheet: Sheet, columns: dict[str, int], r: int) -> tuple[str, str] | None:
-        """(单位编码, 单位名称) of a row; None (and an error) when the code is not 3–12 digits."""
-        code = _digits(self._cell(sheet, r, columns.get("unit_code")))[0] if "unit_code" in columns else ""
+    def _unit_of_row(self, sheet: Sheet, columns: dict[str, int], r: int,
+                     blank_code: bool = True) -> tuple[str, str] | None:
+        """(单位编码, 单位名称) of a row; None (and an error) when the code is not 3–12 digits (a blank code cell too,
+        unless `blank_code`)."""
+        written = text_of(self._cell(sheet, r, columns.get("unit_code")))
+        code = _digits(written)[0] if "unit_code" in columns else ""
         name = text_of(self._cell(sheet, r, columns.get("unit_name")))
-        if "unit_code" in columns and text_of(self._cell(sheet, r, columns["unit_code"])) and not re.fullmatch(
-                r"[0-9]{3,12}", code):
-            self.error(Place(sheet, r, columns["unit_code"]),
-                       f"单位编码“{text_of(self._cell(sheet, r, columns['unit_code']))}”不是 3–12 位数字",
+        if "unit_code" in columns and (written or not blank_code) and not re.fullmatch(r"[0-9]{3,12}", code):
+            self.error(Place(sheet, r, columns["unit_code"]), f"单位编码“{written}”不是 3–12 位数字",
                        "填写预算单位编码，如 201001", "import-unit-code")
             return None
         return code, name
@@ -703,19 +724,10 @@ class Reader:
         return any(w in t for t in texts for w in ("合计", "小计", "总计"))
 
     def _number(self, sheet: Sheet, r: int, col: int, what: str, fix: str,
-                integer: bool = False) -> Decimal | None | bool:
+                integer: bool = False) -> Decimal | None | Literal[False]:
         """A count or quantity cell: the number, None when blank, False (and an error) when not a number."""
-        value = self._cell(sheet, r, col)
-        if text_of(value) in BLANK_AMOUNTS:
-            return None
-        figure, problem = amount_of(value)
-        if figure is None or figure < 0 or (integer and figure != figure.to_integral_value()):
-            shown = text_of(value)
-            why = problem.replace("金额数字", "数字") if figure is None else ("为负数" if figure < 0 else
-                                                                            f"“{shown}”不是整数")
-            self.error(Place(sheet, r, col), f"{what}{why}", fix, "import-number-text")
-            return False
-        return figure
+        return self._figure(Place(sheet, r, col), self._cell(sheet, r, col), what, fix, blank=BLANK_AMOUNTS,
+                            integer=integer, word="数字", code="import-number-text")
 
     def _procurement(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
         key = "proc_amount" if "proc_amount" in columns else "amount"
@@ -737,25 +749,18 @@ class Reader:
                 continue
             unit = self._unit_of_row(sheet, columns, r)
             at = Place(sheet, r, columns[key])
-            merge = sheet.merge_of(r, columns[key])
-            if merge is not None and merge[2] > merge[0]:  # one amount for several items: each would count it
+            if (merge := self._merged(sheet, r, columns[key])) is not None:
                 if r == merge[0]:
-                    self.error(at, f"采购金额单元格合并了 {merge[2] - merge[0] + 1} 行"
-                               f"（{sheet.name}!{ref(merge[0], merge[1])}:{ref(merge[2], merge[3])}），无法确定每一行的金额",
-                               "取消合并单元格，逐行填写各条采购的金额", "import-merged-amount")
+                    self._merged_error(at, merge, "采购金额", "取消合并单元格，逐行填写各条采购的金额")
                 continue
             money: dict[str, Decimal | None] = {}
             for k, per in pers.items():
-                value = self._cell(sheet, r, columns[k])
-                if k != key and text_of(value) in BLANK_AMOUNTS:
-                    money[k] = None
-                    continue
-                figure, problem = amount_of(value)
-                if figure is None or figure < 0:
-                    self.error(Place(sheet, r, columns[k]), f"{'采购金额' if k == key else '单价' if k == 'unit_price' else '预留中小企业份额'}"
-                               f"{problem or '为负数'}", "改为数字，如 12,345.67", "import-amount-text")
+                figure = self._figure(Place(sheet, r, columns[k]), self._cell(sheet, r, columns[k]),
+                                      "采购金额" if k == key else "单价" if k == "unit_price" else "预留中小企业份额",
+                                      "改为数字，如 12,345.67", per, blank=() if k == key else BLANK_AMOUNTS)
+                if figure is False:
                     break
-                money[k] = figure * per
+                money[k] = figure
             else:
                 quantity = (self._number(sheet, r, columns["quantity"], "数量", "改为数字，如 10")
                             if "quantity" in columns else None)
@@ -768,7 +773,7 @@ class Reader:
                                     "写为 集中采购、部门集中采购 或 分散采购", METHODS)
                 catalog_no = text_of(self._cell(sheet, r, columns.get("catalog_no")))
                 if category == "" and catalog_no[:1].upper() in "ABC" and catalog_no[:1]:
-                    category = {"A": "货物", "B": "工程", "C": "服务"}[catalog_no[0].upper()]
+                    category = CATEGORY_LETTERS[catalog_no[0].upper()]
                 if source is None:
                     self.error(Place(sheet, r, columns["source"]), f"资金来源“{source_text}”无法识别", SOURCE_FIX,
                                "import-unknown-source")
@@ -795,7 +800,7 @@ class Reader:
         if not text:
             return ""
         for word, value in words:
-            if word in text or text.upper() == {"货物": "A", "工程": "B", "服务": "C"}.get(value):
+            if word in text or CATEGORY_LETTERS.get(text.upper()) == value:
                 return value
         if any(m in text for m in ignored):  # 采购方式 (公开招标 …) is not the 组织形式: not imported
             return ""
@@ -812,16 +817,23 @@ class Reader:
             unit = self._unit_of_row(sheet, columns, r)
             if unit is None or not any(unit) or self._total_row(texts):
                 continue
-            nature_text = text_of(self._cell(sheet, r, columns.get("nature")))
-            nature = nature_of(nature_text) if nature_text else ""
+            nature = self._nature(sheet, columns, r)
             if nature is None:
-                self.error(Place(sheet, r, columns["nature"]), f"单位性质“{nature_text}”无法识别",
-                           "写为 " + NATURES, "import-unknown-nature")
                 continue
             self.records.unit_info.append(UnitInfoRecord(
                 unit[0], unit[1], nature, text_of(self._cell(sheet, r, columns.get("rank"))),
                 text_of(self._cell(sheet, r, columns.get("funding"))),
                 Place(sheet, r, columns.get("nature", columns.get("rank", columns.get("funding", 1))))))
+
+    def _nature(self, sheet: Sheet, columns: dict[str, int], r: int) -> str | None:
+        """The row's 单位性质 as a Nature value ("" when blank or no such column); None (and an error) when it is
+        none of them."""
+        text = text_of(self._cell(sheet, r, columns.get("nature")))
+        nature = nature_of(text) if text else ""
+        if nature is None:
+            self.error(Place(sheet, r, columns["nature"]), f"单位性质“{text}”无法识别", "写为 " + NATURES,
+                       "import-unknown-nature")
+        return nature
 
     def _assets(self, sheet: Sheet, columns: dict[str, int], header_row: int, top: int) -> None:
         pers = self._money_units(sheet, columns, header_row, ASSET_MONEY)
@@ -839,17 +851,12 @@ class Reader:
             for k in fields:
                 c = columns[k]
                 if k in pers:
-                    value = self._cell(sheet, r, c)
-                    if text_of(value) == "":
-                        values[k] = None
-                        continue
-                    figure, problem = amount_of(value)
-                    if figure is None or figure < 0:
-                        self.error(Place(sheet, r, c), f"资产价值{problem or '为负数'}", "改为数字，如 12,345.67",
-                                   "import-amount-text")
+                    figure = self._figure(Place(sheet, r, c), self._cell(sheet, r, c), "资产价值", "改为数字，如 12,345.67",
+                                          pers[k], blank=("",))
+                    if figure is False:
                         ok = False
                         continue
-                    values[k] = figure * pers[k]
+                    values[k] = figure
                 else:
                     count = k in ASSET_COUNTS or k.startswith("vehicles_")
                     number = self._number(sheet, r, c, "面积" if k in ASSET_AREAS else "数量",
@@ -858,7 +865,6 @@ class Reader:
                     if number is False:
                         ok = False
                         continue
-                    assert not isinstance(number, bool)
                     values[k] = None if number is None else int(number) if count else number
             if ok:
                 self.records.assets.append(AssetsRecord(unit[0], unit[1], values, Place(sheet, r, columns[fields[0]])))
@@ -873,8 +879,3 @@ def _join(parts: list[str], lengths: tuple[int, ...]) -> str:
         code = part if len(part) == length else code + part
     return code
 
-
-def _rc(where: str) -> tuple[int, int]:
-    from .sheets import parse_ref
-
-    return parse_ref(where.rsplit("!", 1)[1])
